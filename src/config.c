@@ -1,0 +1,272 @@
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define TOKEN_MAX	4096
+
+enum key_type { KEY_STRING, KEY_INT, KEY_TOKEN_FILE, KEY_LOG_LEVEL };
+
+struct key {
+	const char *name;
+	enum key_type type;
+	size_t offset;		/* into struct config */
+	long long min, max;	/* KEY_INT only */
+};
+
+#define OFF(m)	offsetof(struct config, m)
+
+static const struct key keys[] = {
+	{ "database", KEY_STRING, OFF(database), 0, 0 },
+	{ "workers", KEY_INT, OFF(workers), 1, 256 },
+	{ "max_requests", KEY_INT, OFF(max_requests), 0, INT_MAX },
+	{ "max_body_bytes", KEY_INT, OFF(max_body_bytes), 1, 1LL << 30 },
+	{ "ingest_token_file", KEY_TOKEN_FILE, OFF(ingest_token), 0, 0 },
+	{ "revalidate_token_file", KEY_TOKEN_FILE, OFF(revalidate_token),
+	  0, 0 },
+	{ "statement_timeout", KEY_INT, OFF(statement_timeout), 0, INT_MAX },
+	{ "log_level", KEY_LOG_LEVEL, OFF(log_level), 0, 0 },
+};
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int
+parse_int(const char *s, long long min, long long max, long long *out)
+{
+	long long v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (LLONG_MAX - (*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * A token file holds the token on its first line.  It must not be readable
+ * by others: a token anyone on the host can read is no secret.
+ */
+static int
+read_token_file(const char *path, char **out, char *why, size_t whylen)
+{
+	char buf[TOKEN_MAX + 2], *nl;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(why, whylen, "cannot read %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "%s is not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if (st.st_mode & S_IROTH) {
+		snprintf(why, whylen, "%s is readable by others; "
+		    "chmod o-rwx %s", path, path);
+		close(fd);
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n == -1) {
+		snprintf(why, whylen, "cannot read %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	buf[n] = '\0';
+	if ((nl = strchr(buf, '\n')) != NULL)
+		*nl = '\0';
+	else if (n > TOKEN_MAX) {
+		snprintf(why, whylen, "%s: token longer than %d bytes", path,
+		    TOKEN_MAX);
+		return -1;
+	}
+	if ((*out = strdup(trim(buf))) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_key(struct config *cfg, const struct key *k, const char *value,
+    char *why, size_t whylen)
+{
+	char *base = (char *)cfg + k->offset;
+	long long v;
+
+	switch (k->type) {
+	case KEY_STRING:
+		if (*value == '\0') {
+			snprintf(why, whylen, "%s: empty value", k->name);
+			return -1;
+		}
+		if ((*(char **)(void *)base = strdup(value)) == NULL) {
+			snprintf(why, whylen, "out of memory");
+			return -1;
+		}
+		return 0;
+	case KEY_INT:
+		if (parse_int(value, k->min, k->max, &v) == -1) {
+			snprintf(why, whylen, "%s: expected an integer from "
+			    "%lld to %lld, got \"%.64s\"", k->name, k->min,
+			    k->max, value);
+			return -1;
+		}
+		*(long long *)(void *)base = v;
+		return 0;
+	case KEY_TOKEN_FILE:
+		if (read_token_file(value, (char **)(void *)base, why,
+		    whylen) == -1)
+			return -1;
+		return 0;
+	case KEY_LOG_LEVEL:
+		if (log_level_parse(value, &cfg->log_level) == -1) {
+			snprintf(why, whylen, "log_level: expected error, "
+			    "warn, info or debug, got \"%.64s\"", value);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int
+token_from_env(char **token, const char *var)
+{
+	const char *v;
+
+	if (*token != NULL || (v = getenv(var)) == NULL)
+		return 0;
+	return (*token = strdup(v)) == NULL ? -1 : 0;
+}
+
+int
+config_load(const char *path, struct config *cfg, char *errbuf,
+    size_t errlen)
+{
+	char line[8192], why[512], *s, *eq, *name;
+	unsigned seen = 0;
+	size_t i;
+	FILE *fp;
+	int lineno = 0, rc = -1;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->workers = 2;
+	cfg->max_body_bytes = 64LL * 1024 * 1024;
+	cfg->statement_timeout = 30000;
+	cfg->log_level = LOG_INFO;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(fp)) {
+			snprintf(errbuf, errlen, "%s:%d: line too long", path,
+			    lineno);
+			goto out;
+		}
+		s = trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		if ((eq = strchr(s, '=')) == NULL) {
+			snprintf(errbuf, errlen, "%s:%d: expected key = value",
+			    path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		name = trim(s);
+		for (i = 0; i < NKEYS && strcmp(keys[i].name, name) != 0; i++)
+			;
+		if (i == NKEYS) {
+			snprintf(errbuf, errlen, "%s:%d: unknown key \"%.64s\"",
+			    path, lineno, name);
+			goto out;
+		}
+		if (seen & (1u << i)) {
+			snprintf(errbuf, errlen, "%s:%d: duplicate key \"%s\"",
+			    path, lineno, name);
+			goto out;
+		}
+		seen |= 1u << i;
+		if (set_key(cfg, &keys[i], trim(eq + 1), why, sizeof(why))
+		    == -1) {
+			snprintf(errbuf, errlen, "%s:%d: %s", path, lineno, why);
+			goto out;
+		}
+	}
+	if (ferror(fp)) {
+		snprintf(errbuf, errlen, "%s: read error", path);
+		goto out;
+	}
+	if (cfg->database == NULL) {
+		snprintf(errbuf, errlen, "%s: missing required key \"database\"",
+		    path);
+		goto out;
+	}
+	if (token_from_env(&cfg->ingest_token, "INGEST_BEARER_TOKEN") == -1 ||
+	    token_from_env(&cfg->revalidate_token,
+	    "BENCH_REVALIDATE_TOKEN") == -1) {
+		snprintf(errbuf, errlen, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	fclose(fp);
+	if (rc == -1)
+		config_free(cfg);
+	return rc;
+}
+
+static void
+free_secret(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+void
+config_free(struct config *cfg)
+{
+	free(cfg->database);
+	free_secret(cfg->ingest_token);
+	free_secret(cfg->revalidate_token);
+	memset(cfg, 0, sizeof(*cfg));
+}

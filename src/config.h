@@ -1,0 +1,25 @@
+/* The config file, benchingest.conf(5). */
+#ifndef BENCHINGEST_CONFIG_H
+#define BENCHINGEST_CONFIG_H
+
+#include "log.h"
+
+struct config {
+	char *database;			/* libpq conninfo */
+	long long workers;
+	long long max_requests;		/* 0: never recycle a worker */
+	long long max_body_bytes;
+	char *ingest_token;		/* NULL: not configured */
+	char *revalidate_token;
+	long long statement_timeout;	/* milliseconds, 0: none */
+	enum log_level log_level;
+};
+
+#define CONFIG_DEFAULT_PATH	SYSCONFDIR "/benchingest.conf"
+
+/* On error, errbuf holds one line, "FILE:LINE: reason" where a line applies. */
+int	config_load(const char *path, struct config *, char *errbuf,
+	    size_t errlen);
+void	config_free(struct config *);
+
+#endif

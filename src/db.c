@@ -1,0 +1,700 @@
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "db.h"
+#include "log.h"
+
+#define MAX_ATTEMPTS	5
+#define COPY_CHUNK	(256 * 1024)
+/* Below this a table is counted exactly; above, the planner's estimate. */
+#define EXACT_COUNT_BYTES	(8 * 1024 * 1024)
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+struct db {
+	char *conninfo;
+	long long statement_timeout;
+	PGconn *conn;
+	bool ready;		/* session set up on this connection */
+	struct buf sql;		/* scratch for building statements */
+	struct buf copy;	/* one chunk of COPY data */
+};
+
+static int
+buf_reserve(struct buf *b, size_t more)
+{
+	size_t cap;
+	char *p;
+
+	if (b->len + more + 1 <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < b->len + more + 1)
+		cap *= 2;
+	if ((p = realloc(b->data, cap)) == NULL)
+		return -1;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+static int
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (buf_reserve(b, n) == -1)
+		return -1;
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static int
+buf_str(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+static int
+buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || buf_reserve(b, (size_t)n) == -1)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+struct db *
+db_new(const char *conninfo, long long statement_timeout_ms)
+{
+	struct db *db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	if ((db->conninfo = strdup(conninfo)) == NULL) {
+		free(db);
+		return NULL;
+	}
+	db->statement_timeout = statement_timeout_ms;
+	return db;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db->sql.data);
+	free(db->copy.data);
+	free(db);
+}
+
+/* First line of a libpq message, for a one-line log. */
+static const char *
+first_line(const char *msg, char *out, size_t size)
+{
+	size_t n = strcspn(msg, "\n");
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, msg, n);
+	out[n] = '\0';
+	return out;
+}
+
+static void
+drop_connection(struct db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	db->ready = false;
+}
+
+static int
+unavailable(struct db *db, struct api_error *err, const char *what)
+{
+	char line[300];
+
+	api_error_set(err, 503, "unavailable", "%s: %s", what,
+	    first_line(db->conn != NULL ? PQerrorMessage(db->conn) :
+	    "no connection", line, sizeof(line)));
+	drop_connection(db);
+	return -1;
+}
+
+static int
+internal(struct api_error *err, const PGresult *res, PGconn *conn,
+    const char *what)
+{
+	char line[300];
+	const char *msg = res != NULL ? PQresultErrorMessage(res) :
+	    PQerrorMessage(conn);
+
+	api_error_set(err, 500, "internal", "%s: %s", what,
+	    first_line(msg, line, sizeof(line)));
+	return -1;
+}
+
+/* Comma-separated column list of a kind: measurement_id, then fields. */
+static int
+add_columns(struct buf *b, const struct kind *k, const char *prefix)
+{
+	size_t i;
+
+	if (buf_printf(b, "%smeasurement_id", prefix) == -1)
+		return -1;
+	for (i = 0; i < k->nfields; i++)
+		if (buf_printf(b, ", %s%s", prefix, k->fields[i].name) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * Everything a session needs, sent as one multi-statement query: the
+ * statement timeout, a staging table per kind, and prepared statements.
+ * Staging tables are temporary (no WAL) and emptied at every commit.
+ */
+static int
+session_sql(struct buf *b, long long timeout)
+{
+	const struct kind *k;
+	size_t i, f;
+
+	b->len = 0;
+	if (buf_printf(b, "SET statement_timeout = %lld;\n", timeout) == -1)
+		return -1;
+	if (buf_str(b, "PREPARE bi_commit AS INSERT INTO commits (") == -1)
+		return -1;
+	for (i = 0; i < COMMIT_NFIELDS; i++)
+		if (buf_printf(b, "%s%s", i ? ", " : "",
+		    commit_columns[i].column) == -1)
+			return -1;
+	if (buf_str(b, ") VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, "
+	    "$8, $9) ON CONFLICT (commit_sha) DO UPDATE SET ") == -1)
+		return -1;
+	for (i = 1; i < COMMIT_NFIELDS; i++)
+		if (buf_printf(b, "%s%s = EXCLUDED.%s", i > 1 ? ", " : "",
+		    commit_columns[i].column, commit_columns[i].column) == -1)
+			return -1;
+	if (buf_str(b, ";\nPREPARE bi_notify AS "
+	    "SELECT pg_notify('bench_data', $1);\n") == -1)
+		return -1;
+
+	for (k = record_kinds; k < record_kinds + KIND_COUNT; k++) {
+		if (buf_printf(b, "CREATE TEMP TABLE IF NOT EXISTS "
+		    "bi_stage_%s (measurement_id bigint", k->table) == -1)
+			return -1;
+		for (f = 0; f < k->nfields; f++)
+			if (buf_printf(b, ", %s %s", k->fields[f].name,
+			    field_type_sql(k->fields[f].type)) == -1)
+				return -1;
+		if (buf_str(b, ") ON COMMIT DELETE ROWS;\n") == -1)
+			return -1;
+
+		/*
+		 * xmax is 0 only on a row this statement inserted: the exact
+		 * insert count, even with concurrent writers.
+		 */
+		if (buf_printf(b, "PREPARE bi_merge_%s%s AS WITH up AS ("
+		    "INSERT INTO %s (", k->table,
+		    k->stamps_commit_timestamp ? " (timestamptz)" : "",
+		    k->table) == -1 ||
+		    add_columns(b, k, "") == -1 ||
+		    buf_str(b, k->stamps_commit_timestamp ?
+		    ", commit_timestamp) SELECT " : ") SELECT ") == -1 ||
+		    add_columns(b, k, "") == -1 ||
+		    buf_printf(b, "%s FROM bi_stage_%s ON CONFLICT "
+		    "(measurement_id) DO UPDATE SET ",
+		    k->stamps_commit_timestamp ? ", $1" : "", k->table) == -1)
+			return -1;
+		for (f = 0; f < k->nfields; f++)
+			if (buf_printf(b, "%s%s = EXCLUDED.%s", f ? ", " : "",
+			    k->fields[f].name, k->fields[f].name) == -1)
+				return -1;
+		if (buf_str(b, k->stamps_commit_timestamp ?
+		    ", commit_timestamp = EXCLUDED.commit_timestamp" : "") == -1)
+			return -1;
+		if (buf_str(b, " RETURNING (xmax = 0) AS inserted) "
+		    "SELECT count(*) FILTER (WHERE inserted) FROM up;\n") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+db_connect(struct db *db, struct api_error *err)
+{
+	static const char *const keys[] = {
+		"application_name", "connect_timeout", "dbname", NULL
+	};
+	const char *values[] = { "benchingest", "5", db->conninfo, NULL };
+	PGresult *res;
+
+	if (db->conn != NULL && db->ready && PQstatus(db->conn) == CONNECTION_OK)
+		return 0;
+	drop_connection(db);
+	/* Our defaults first: the configured conninfo overrides them. */
+	db->conn = PQconnectdbParams(keys, values, 1);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return unavailable(db, err, "connect");
+	if (PQsetClientEncoding(db->conn, "UTF8") != 0)
+		return unavailable(db, err, "client_encoding");
+	if (session_sql(&db->sql, db->statement_timeout) == -1) {
+		api_error_set(err, 500, "internal", "out of memory");
+		drop_connection(db);
+		return -1;
+	}
+	res = PQexec(db->conn, db->sql.data);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		internal(err, res, db->conn, "session setup");
+		PQclear(res);
+		if (PQstatus(db->conn) != CONNECTION_OK)
+			err->status = 503, err->class = "unavailable";
+		drop_connection(db);
+		return -1;
+	}
+	PQclear(res);
+	db->ready = true;
+	return 0;
+}
+
+/* COPY text format: backslash, tab, newline and CR are escaped. */
+static int
+copy_text(struct buf *b, const char *s, size_t n)
+{
+	const char *p, *end = s + n;
+
+	if (buf_reserve(b, n * 2) == -1)
+		return -1;
+	for (p = s; p < end; p++) {
+		char c = *p, e = 0;
+
+		switch (c) {
+		case '\\': e = '\\'; break;
+		case '\t': e = 't'; break;
+		case '\n': e = 'n'; break;
+		case '\r': e = 'r'; break;
+		}
+		if (e) {
+			b->data[b->len++] = '\\';
+			b->data[b->len++] = e;
+		} else
+			b->data[b->len++] = c;
+	}
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static int
+copy_int(struct buf *b, int64_t v)
+{
+	char tmp[24];
+	int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+
+	return buf_add(b, tmp, (size_t)n);
+}
+
+static int
+copy_row(struct buf *b, const struct record *r)
+{
+	const struct kind *k = r->kind;
+	const struct value *v;
+	char tmp[40];
+	size_t f, i;
+	int rc = copy_int(b, r->measurement_id);
+
+	for (f = 0; rc == 0 && f < k->nfields; f++) {
+		v = &r->values[f];
+		rc = buf_add(b, "\t", 1);
+		if (rc == -1)
+			break;
+		if (v->null) {
+			rc = buf_add(b, "\\N", 2);
+			continue;
+		}
+		switch (k->fields[f].type) {
+		case FT_STR:
+		case FT_STR_OPT:
+			rc = copy_text(b, v->u.str.ptr, v->u.str.len);
+			break;
+		case FT_I32:
+		case FT_I64:
+		case FT_I64_OPT:
+			rc = copy_int(b, v->u.i64);
+			break;
+		case FT_I64_ARR:
+			rc = buf_add(b, "{", 1);
+			for (i = 0; rc == 0 && i < v->u.arr.n; i++)
+				rc = (i ? buf_add(b, ",", 1) : 0) == 0 ?
+				    copy_int(b, v->u.arr.v[i]) : -1;
+			if (rc == 0)
+				rc = buf_add(b, "}", 1);
+			break;
+		case FT_F64:
+			/* 17 significant digits round-trip every double. */
+			rc = buf_add(b, tmp, (size_t)snprintf(tmp, sizeof(tmp),
+			    "%.17g", v->u.f64));
+			break;
+		}
+	}
+	return rc == 0 ? buf_add(b, "\n", 1) : -1;
+}
+
+struct slot {
+	int64_t id;
+	size_t pos;
+};
+
+static int
+slot_cmp(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * The records of one kind in measurement_id order, one per id: the last
+ * one wins, as if they had been upserted one by one.  The fixed order also
+ * makes concurrent writers take row locks in the same order.
+ */
+static struct slot *
+unique_rows(const struct envelope *env, const struct kind *k, size_t *n)
+{
+	struct slot *s;
+	size_t i, m = 0, out = 0;
+
+	if ((s = malloc(env->kind_count[k - record_kinds] * sizeof(*s))) ==
+	    NULL)
+		return NULL;
+	for (i = 0; i < env->nrecords; i++)
+		if (env->records[i]->kind == k) {
+			s[m].id = env->records[i]->measurement_id;
+			s[m].pos = i;
+			m++;
+		}
+	qsort(s, m, sizeof(*s), slot_cmp);
+	for (i = 0; i < m; i++)
+		if (i + 1 == m || s[i + 1].id != s[i].id)
+			s[out++] = s[i];
+	*n = out;
+	return s;
+}
+
+static int
+copy_kind(struct db *db, const struct envelope *env, const struct kind *k,
+    struct api_error *err)
+{
+	struct slot *rows;
+	PGresult *res;
+	size_t i, n;
+	int rc = -1;
+
+	if ((rows = unique_rows(env, k, &n)) == NULL) {
+		api_error_set(err, 500, "internal", "out of memory");
+		return -1;
+	}
+	db->sql.len = 0;
+	if (buf_printf(&db->sql, "COPY bi_stage_%s (", k->table) == -1 ||
+	    add_columns(&db->sql, k, "") == -1 ||
+	    buf_str(&db->sql, ") FROM STDIN") == -1) {
+		api_error_set(err, 500, "internal", "out of memory");
+		goto out;
+	}
+	res = PQexec(db->conn, db->sql.data);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		internal(err, res, db->conn, "COPY");
+		PQclear(res);
+		goto out;
+	}
+	PQclear(res);
+	db->copy.len = 0;
+	for (i = 0; i < n; i++) {
+		if (copy_row(&db->copy, env->records[rows[i].pos]) == -1) {
+			PQputCopyEnd(db->conn, "out of memory");
+			api_error_set(err, 500, "internal", "out of memory");
+			goto drain;
+		}
+		if (db->copy.len >= COPY_CHUNK || i + 1 == n) {
+			if (PQputCopyData(db->conn, db->copy.data,
+			    (int)db->copy.len) != 1) {
+				internal(err, NULL, db->conn, "COPY data");
+				goto drain;
+			}
+			db->copy.len = 0;
+		}
+	}
+	if (PQputCopyEnd(db->conn, NULL) != 1) {
+		internal(err, NULL, db->conn, "COPY end");
+		goto drain;
+	}
+	rc = 0;
+drain:
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK) {
+			internal(err, res, db->conn, "COPY");
+			rc = -1;
+		}
+		PQclear(res);
+	}
+out:
+	free(rows);
+	return rc;
+}
+
+static int
+exec_ok(struct db *db, PGresult *res, ExecStatusType want, const char *what,
+    struct api_error *err)
+{
+	if (PQresultStatus(res) == want)
+		return 0;
+	internal(err, res, db->conn, what);
+	/* Keep the SQLSTATE: it decides whether the write is retried. */
+	snprintf(err->message + strlen(err->message),
+	    sizeof(err->message) - strlen(err->message), " [%s]",
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) ?
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : "?");
+	return -1;
+}
+
+static int
+ingest_once(struct db *db, const struct envelope *env,
+    struct ingest_counts *counts, struct api_error *err)
+{
+	const char *params[COMMIT_NFIELDS];
+	const struct kind *k;
+	PGresult *res;
+	char name[64];
+	size_t i;
+	int rc;
+
+	counts->inserted = 0;
+	for (i = 0; i < COMMIT_NFIELDS; i++)
+		params[i] = env->commit[i].ptr;
+	res = PQexec(db->conn, "BEGIN");
+	rc = exec_ok(db, res, PGRES_COMMAND_OK, "BEGIN", err);
+	PQclear(res);
+	if (rc == -1)
+		return -1;
+	res = PQexecPrepared(db->conn, "bi_commit", COMMIT_NFIELDS, params,
+	    NULL, NULL, 0);
+	rc = exec_ok(db, res, PGRES_COMMAND_OK, "commit upsert", err);
+	PQclear(res);
+	for (k = record_kinds; rc == 0 && k < record_kinds + KIND_COUNT; k++) {
+		if (env->kind_count[k - record_kinds] == 0)
+			continue;
+		if ((rc = copy_kind(db, env, k, err)) == -1)
+			break;
+		snprintf(name, sizeof(name), "bi_merge_%s", k->table);
+		res = PQexecPrepared(db->conn, name,
+		    k->stamps_commit_timestamp ? 1 : 0,
+		    &params[COMMIT_TIMESTAMP], NULL, NULL, 0);
+		if ((rc = exec_ok(db, res, PGRES_TUPLES_OK, k->table, err)) == 0)
+			counts->inserted += strtoll(PQgetvalue(res, 0, 0), NULL,
+			    10);
+		PQclear(res);
+	}
+	if (rc == 0) {
+		/* Delivered to listeners only if this transaction commits. */
+		res = PQexecPrepared(db->conn, "bi_notify", 1,
+		    &params[COMMIT_SHA], NULL, NULL, 0);
+		rc = exec_ok(db, res, PGRES_TUPLES_OK, "NOTIFY", err);
+		PQclear(res);
+	}
+	if (rc == 0) {
+		res = PQexec(db->conn, "COMMIT");
+		rc = exec_ok(db, res, PGRES_COMMAND_OK, "COMMIT", err);
+		PQclear(res);
+	}
+	if (rc == -1 && PQstatus(db->conn) == CONNECTION_OK)
+		PQclear(PQexec(db->conn, "ROLLBACK"));
+	counts->updated = (long long)env->nrecords - counts->inserted;
+	return rc;
+}
+
+static bool
+retryable(const struct api_error *err)
+{
+	return strstr(err->message, "[40P01]") != NULL ||
+	    strstr(err->message, "[40001]") != NULL;
+}
+
+static void
+backoff(int attempt)
+{
+	struct timespec ts;
+	long ms = (10L << attempt) + rand() % 10;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+int
+db_ingest(struct db *db, const struct envelope *env,
+    struct ingest_counts *counts, struct api_error *err)
+{
+	bool reconnected = false;
+	int attempt;
+
+	for (attempt = 1; ; attempt++) {
+		if (db_connect(db, err) == -1)
+			return -1;
+		if (ingest_once(db, env, counts, err) == 0)
+			return 0;
+		if (PQstatus(db->conn) != CONNECTION_OK) {
+			/* The server went away; the write is idempotent. */
+			drop_connection(db);
+			if (reconnected) {
+				api_error_set(err, 503, "unavailable",
+				    "connection lost twice");
+				return -1;
+			}
+			reconnected = true;
+			log_msg(LOG_WARN, "database connection lost, "
+			    "reconnecting");
+			continue;
+		}
+		if (!retryable(err) || attempt == MAX_ATTEMPTS)
+			return -1;
+		log_msg(LOG_INFO, "retrying ingest after %s (attempt %d)",
+		    err->message, attempt);
+		backoff(attempt);
+	}
+}
+
+/* One statement in autocommit, reconnecting once if the server went away. */
+static PGresult *
+run(struct db *db, const char *sql, int nparams, const char *const *params,
+    struct api_error *err)
+{
+	PGresult *res;
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (db_connect(db, err) == -1)
+			return NULL;
+		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL,
+		    NULL, 0);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK ||
+		    PQresultStatus(res) == PGRES_COMMAND_OK)
+			return res;
+		if (PQstatus(db->conn) == CONNECTION_OK) {
+			internal(err, res, db->conn, "query");
+			PQclear(res);
+			return NULL;
+		}
+		PQclear(res);
+		drop_connection(db);
+	}
+	api_error_set(err, 503, "unavailable", "connection lost");
+	return NULL;
+}
+
+int
+db_notify(struct db *db, const char *payload, struct api_error *err)
+{
+	PGresult *res;
+
+	if ((res = run(db, "SELECT pg_notify('bench_data', $1)", 1, &payload,
+	    err)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+int
+db_health(struct db *db, struct health *h, struct api_error *err)
+{
+	PGresult *res;
+	const char *table;
+	size_t i, n = 1 + KIND_COUNT;
+
+	memset(h, 0, sizeof(*h));
+	h->exact = true;
+	/* Sizes first: small tables get an exact count, big ones an estimate. */
+	db->sql.len = 0;
+	if (buf_str(&db->sql, "SELECT pg_relation_size(t::regclass), "
+	    "GREATEST(c.reltuples, 0)::bigint FROM unnest(ARRAY['commits'") ==
+	    -1)
+		goto oom;
+	for (i = 0; i < KIND_COUNT; i++)
+		if (buf_printf(&db->sql, ", '%s'", record_kinds[i].table) == -1)
+			goto oom;
+	if (buf_str(&db->sql, "]) WITH ORDINALITY AS u(t, n) JOIN pg_class c "
+	    "ON c.oid = t::regclass ORDER BY n") == -1)
+		goto oom;
+	if ((res = run(db, db->sql.data, 0, NULL, err)) == NULL)
+		return -1;
+	db->sql.len = 0;
+	if (buf_str(&db->sql, "SELECT (SELECT to_char(timestamp AT TIME ZONE "
+	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+	    "extract(microseconds FROM timestamp)::bigint % 1000000 <> 0 THEN "
+	    "to_char(timestamp AT TIME ZONE 'UTC', '.US') ELSE '' END || 'Z' "
+	    "FROM commits ORDER BY timestamp DESC, commit_sha DESC LIMIT 1)") ==
+	    -1) {
+		PQclear(res);
+		goto oom;
+	}
+	for (i = 0; i < n; i++) {
+		table = i == 0 ? "commits" : record_kinds[i - 1].table;
+		if (strtoll(PQgetvalue(res, (int)i, 0), NULL, 10) <
+		    EXACT_COUNT_BYTES) {
+			if (buf_printf(&db->sql, ", (SELECT count(*) FROM %s)",
+			    table) == -1) {
+				PQclear(res);
+				goto oom;
+			}
+		} else {
+			h->exact = false;
+			if (buf_printf(&db->sql, ", %s::bigint",
+			    PQgetvalue(res, (int)i, 1)) == -1) {
+				PQclear(res);
+				goto oom;
+			}
+		}
+	}
+	PQclear(res);
+	if ((res = run(db, db->sql.data, 0, NULL, err)) == NULL)
+		return -1;
+	if ((h->has_latest = !PQgetisnull(res, 0, 0)))
+		snprintf(h->latest, sizeof(h->latest), "%s",
+		    PQgetvalue(res, 0, 0));
+	for (i = 0; i < n; i++)
+		h->counts[i] = strtoll(PQgetvalue(res, 0, (int)i + 1), NULL, 10);
+	PQclear(res);
+	return 0;
+oom:
+	api_error_set(err, 500, "internal", "out of memory");
+	return -1;
+}

@@ -1,0 +1,20 @@
+/* An API error: what the client is told, and nothing it should not see. */
+#ifndef BENCHINGEST_ERROR_H
+#define BENCHINGEST_ERROR_H
+
+#include <stddef.h>
+
+struct api_error {
+	int status;		/* HTTP status code */
+	const char *class;	/* the contract's "error" member */
+	long record_index;	/* -1 unless class is "record" */
+	long got;		/* schema version sent, for schema_version_too_new */
+	char message[512];	/* safe to return; may be empty */
+};
+
+void	api_error_clear(struct api_error *);
+void	api_error_set(struct api_error *, int status, const char *class,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+char	*api_error_json(const struct api_error *);
+
+#endif

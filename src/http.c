@@ -1,0 +1,191 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+
+static const char *
+status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 503: return "Service Unavailable";
+	default:  return "Internal Server Error";
+	}
+}
+
+static long long
+parse_length(const char *s)
+{
+	long long v = 0;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > (1LL << 50))
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+void
+http_request_init(struct http_request *req, FCGX_Request *fcgx,
+    char *pathbuf, size_t pathlen)
+{
+	char **env = fcgx->envp;
+	const char *path, *q;
+	size_t n;
+
+	memset(req, 0, sizeof(*req));
+	req->fcgx = fcgx;
+	req->method = FCGX_GetParam("REQUEST_METHOD", env);
+	if (req->method == NULL)
+		req->method = "GET";
+	req->head = strcmp(req->method, "HEAD") == 0;
+	req->content_type = FCGX_GetParam("CONTENT_TYPE", env);
+	req->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", env);
+	req->content_length = parse_length(FCGX_GetParam("CONTENT_LENGTH",
+	    env));
+
+	/* nginx's DOCUMENT_URI is the decoded path without the query. */
+	if ((path = FCGX_GetParam("DOCUMENT_URI", env)) == NULL &&
+	    (path = FCGX_GetParam("REQUEST_URI", env)) == NULL &&
+	    (path = FCGX_GetParam("SCRIPT_NAME", env)) == NULL)
+		path = "/";
+	n = (q = strchr(path, '?')) != NULL ? (size_t)(q - path) : strlen(path);
+	if (n >= pathlen)
+		n = pathlen - 1;
+	memcpy(pathbuf, path, n);
+	pathbuf[n] = '\0';
+	req->path = pathbuf;
+	req->summary.records = -1;
+	req->summary.inserted = -1;
+	req->summary.updated = -1;
+}
+
+/* "application/json", any case, optionally followed by parameters. */
+bool
+http_content_type_is_json(const char *ct)
+{
+	static const char json[] = "application/json";
+	size_t n = sizeof(json) - 1;
+
+	if (ct == NULL || strncasecmp(ct, json, n) != 0)
+		return false;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+/*
+ * Reads the whole body into one buffer with a NUL after it, refusing early
+ * when the declared length is over the limit so a large body is never held.
+ */
+int
+http_read_body(struct http_request *req, long long limit, char **body,
+    size_t *len, struct api_error *err)
+{
+	size_t cap, n = 0;
+	char *buf, *p;
+	int got;
+
+	*body = NULL;
+	*len = 0;
+	if (req->content_length > limit) {
+		api_error_set(err, 413, "payload_too_large", NULL);
+		return -1;
+	}
+	cap = req->content_length >= 0 ? (size_t)req->content_length + 1 :
+	    65536;
+	if ((buf = malloc(cap)) == NULL) {
+		api_error_set(err, 500, "internal", "out of memory for body");
+		return -1;
+	}
+	for (;;) {
+		if (n + 1 == cap) {
+			if (req->content_length >= 0)
+				break;
+			if ((long long)cap > limit + 1) {
+				free(buf);
+				api_error_set(err, 413, "payload_too_large",
+				    NULL);
+				return -1;
+			}
+			if ((p = realloc(buf, cap * 2)) == NULL) {
+				free(buf);
+				api_error_set(err, 500, "internal",
+				    "out of memory for body");
+				return -1;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		got = FCGX_GetStr(buf + n, (int)(cap - 1 - n), req->fcgx->in);
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	if ((long long)n > limit) {
+		free(buf);
+		api_error_set(err, 413, "payload_too_large", NULL);
+		return -1;
+	}
+	if (req->content_length >= 0 && (long long)n != req->content_length) {
+		free(buf);
+		api_error_set(err, 400, "malformed",
+		    "(root): body shorter than its Content-Length");
+		return -1;
+	}
+	buf[n] = '\0';
+	*body = buf;
+	*len = n;
+	return 0;
+}
+
+void
+http_reply(struct http_request *req, int status, const char *extra_headers,
+    const char *body)
+{
+	char head[1024];
+	size_t len = body != NULL ? strlen(body) : 0;
+	int n;
+
+	req->summary.status = status;
+	/* libfcgi's own printf lacks %zu: format here, write raw. */
+	n = snprintf(head, sizeof(head),
+	    "Status: %d %s\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Content-Length: %zu\r\n"
+	    "%s\r\n", status, status_text(status), len,
+	    extra_headers != NULL ? extra_headers : "");
+	if (n < 0 || n >= (int)sizeof(head))
+		n = 0;
+	FCGX_PutStr(head, n, req->fcgx->out);
+	if (!req->head && len > 0)
+		FCGX_PutStr(body, (int)len, req->fcgx->out);
+}
+
+void
+http_reply_error(struct http_request *req, const struct api_error *err)
+{
+	char *body = api_error_json(err);
+
+	req->summary.error_class = err->class;
+	if (err->status >= 500)
+		snprintf(req->summary.internal, sizeof(req->summary.internal),
+		    "%s", err->message);
+	http_reply(req, err->status, "Cache-Control: no-store\r\n",
+	    body != NULL ? body : "{\"error\":\"internal\"}");
+	free(body);
+}

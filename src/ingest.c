@@ -1,0 +1,64 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "envelope.h"
+#include "ingest.h"
+
+/* The commit sha for the log line, with nothing a client could forge. */
+static void
+summary_sha(struct request_summary *s, const struct jp_str *sha)
+{
+	size_t i, n = sha->len < sizeof(s->sha) - 1 ? sha->len :
+	    sizeof(s->sha) - 1;
+
+	for (i = 0; i < n; i++) {
+		char c = sha->ptr[i];
+
+		s->sha[i] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') ? c : '?';
+	}
+	s->sha[n] = '\0';
+}
+
+void
+ingest_handle(struct http_request *req, struct route_ctx *ctx)
+{
+	const struct config *cfg = ctx->cfg;
+	struct envelope env;
+	struct ingest_counts counts;
+	struct api_error err;
+	char *body = NULL, reply[96];
+	size_t len;
+
+	memset(&env, 0, sizeof(env));
+	api_error_clear(&err);
+	if (auth_require(req->authorization, cfg->ingest_token, &err) == -1)
+		goto fail;
+	if (!http_content_type_is_json(req->content_type)) {
+		api_error_set(&err, 415, "unsupported_media_type", NULL);
+		goto fail;
+	}
+	if (http_read_body(req, cfg->max_body_bytes, &body, &len, &err) == -1)
+		goto fail;
+	if (envelope_parse(&env, body, len, &err) == -1)
+		goto fail;
+	req->summary.records = (long long)env.nrecords;
+	summary_sha(&req->summary, &env.commit[COMMIT_SHA]);
+	if (envelope_validate(&env, &err) == -1)
+		goto fail;
+	if (db_ingest(ctx->db, &env, &counts, &err) == -1)
+		goto fail;
+	req->summary.inserted = counts.inserted;
+	req->summary.updated = counts.updated;
+	snprintf(reply, sizeof(reply), "{\"inserted\":%lld,\"updated\":%lld}",
+	    counts.inserted, counts.updated);
+	http_reply(req, 200, "Cache-Control: no-store\r\n", reply);
+	goto out;
+fail:
+	http_reply_error(req, &err);
+out:
+	envelope_free(&env);
+	free(body);
+}

@@ -1,0 +1,218 @@
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "master.h"
+#include "worker.h"
+
+#define MAX_CHILDREN	512
+/* A worker that dies sooner than this after starting is crash-looping. */
+#define MIN_LIFETIME	1
+
+struct child {
+	pid_t pid;
+	unsigned generation;
+	time_t started;
+};
+
+static volatile sig_atomic_t got_chld, got_hup, got_stop;
+static struct child children[MAX_CHILDREN];
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		got_chld = 1;
+	else if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_stop = 1;
+}
+
+static int
+count(unsigned generation)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MAX_CHILDREN; i++)
+		n += children[i].pid > 0 && children[i].generation == generation;
+	return n;
+}
+
+static int
+alive(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MAX_CHILDREN; i++)
+		n += children[i].pid > 0;
+	return n;
+}
+
+static void
+spawn(const struct config *cfg, int listen_fd, unsigned generation,
+    const sigset_t *origmask)
+{
+	struct sigaction sa;
+	pid_t pid;
+	int i, rc;
+
+	for (i = 0; i < MAX_CHILDREN && children[i].pid > 0; i++)
+		;
+	if (i == MAX_CHILDREN)
+		return;
+	if ((pid = fork()) == -1) {
+		log_msg(LOG_ERROR, "fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		sigaction(SIGCHLD, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		sigprocmask(SIG_SETMASK, origmask, NULL);
+		rc = worker_run(cfg, listen_fd);
+		_exit(rc);
+	}
+	children[i].pid = pid;
+	children[i].generation = generation;
+	children[i].started = time(NULL);
+	log_msg(LOG_DEBUG, "started worker %ld", (long)pid);
+}
+
+static void
+signal_generation(int sig, unsigned generation, int all)
+{
+	int i;
+
+	for (i = 0; i < MAX_CHILDREN; i++)
+		if (children[i].pid > 0 &&
+		    (all || children[i].generation == generation))
+			kill(children[i].pid, sig);
+}
+
+/* Reaps exited workers; returns true if one of them crash-looped. */
+static int
+reap(unsigned generation)
+{
+	int i, status, crashed = 0;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < MAX_CHILDREN && children[i].pid != pid; i++)
+			;
+		if (i == MAX_CHILDREN)
+			continue;
+		children[i].pid = 0;
+		if (WIFSIGNALED(status))
+			log_msg(LOG_WARN, "worker %ld killed by signal %d",
+			    (long)pid, WTERMSIG(status));
+		else if (WEXITSTATUS(status) != 0)
+			log_msg(LOG_WARN, "worker %ld exited with status %d",
+			    (long)pid, WEXITSTATUS(status));
+		else
+			log_msg(LOG_DEBUG, "worker %ld exited", (long)pid);
+		if (children[i].generation == generation &&
+		    (WIFSIGNALED(status) || WEXITSTATUS(status) != 0) &&
+		    time(NULL) - children[i].started < MIN_LIFETIME)
+			crashed = 1;
+	}
+	return crashed;
+}
+
+static void
+reload(const char *path, struct config *cfg, unsigned *generation)
+{
+	struct config fresh;
+	char why[1024];
+
+	if (config_load(path, &fresh, why, sizeof(why)) == -1) {
+		log_msg(LOG_ERROR, "reload failed, keeping the running "
+		    "configuration: %s", why);
+		return;
+	}
+	config_free(cfg);
+	*cfg = fresh;
+	log_set_level(cfg->log_level);
+	/* Old workers finish what they are doing while new ones take over. */
+	signal_generation(SIGTERM, (*generation)++, 0);
+	log_msg(LOG_INFO, "configuration reloaded, %lld workers",
+	    cfg->workers);
+}
+
+int
+master_run(const char *config_path, struct config *cfg, int listen_fd)
+{
+	struct sigaction sa;
+	struct timespec delay = { 1, 0 };
+	sigset_t block, origmask;
+	unsigned generation = 0;
+	int throttled = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	/* Signals arrive only inside ppoll(): no check-then-wait race. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &origmask);
+
+	log_msg(LOG_INFO, "starting %lld workers", cfg->workers);
+	while (!got_stop) {
+		if (got_hup) {
+			got_hup = 0;
+			reload(config_path, cfg, &generation);
+		}
+		if (got_chld) {
+			got_chld = 0;
+			throttled = reap(generation);
+		}
+		if (throttled) {
+			log_msg(LOG_WARN, "workers are dying at start; "
+			    "waiting before respawning");
+			throttled = 0;
+			ppoll(NULL, 0, &delay, &origmask);
+			continue;
+		}
+		while (count(generation) < cfg->workers)
+			spawn(cfg, listen_fd, generation, &origmask);
+		ppoll(NULL, 0, NULL, &origmask);
+	}
+
+	log_msg(LOG_INFO, "stopping: waiting for %d workers to finish",
+	    alive());
+	signal_generation(SIGTERM, 0, 1);
+	while (alive() > 0) {
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+		int i;
+
+		if (pid == -1 && errno != EINTR)
+			break;
+		for (i = 0; i < MAX_CHILDREN; i++)
+			if (children[i].pid == pid)
+				children[i].pid = 0;
+	}
+	sigprocmask(SIG_SETMASK, &origmask, NULL);
+	config_free(cfg);
+	log_msg(LOG_INFO, "stopped");
+	return 0;
+}

@@ -1,0 +1,179 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "records.h"
+
+enum {
+	QM_COMMIT_SHA, QM_DATASET, QM_DATASET_VARIANT, QM_SCALE_FACTOR,
+	QM_QUERY_IDX, QM_STORAGE, QM_ENGINE, QM_FORMAT, QM_VALUE_NS,
+	QM_ALL_RUNTIMES_NS, QM_PEAK_PHYSICAL, QM_PEAK_VIRTUAL,
+	QM_PHYSICAL_DELTA, QM_VIRTUAL_DELTA, QM_ENV_TRIPLE, QM_NFIELDS
+};
+
+static const struct field query_measurement_fields[QM_NFIELDS] = {
+	[QM_COMMIT_SHA]		= { "commit_sha", FT_STR, true },
+	[QM_DATASET]		= { "dataset", FT_STR, true },
+	[QM_DATASET_VARIANT]	= { "dataset_variant", FT_STR_OPT, true },
+	[QM_SCALE_FACTOR]	= { "scale_factor", FT_STR_OPT, true },
+	[QM_QUERY_IDX]		= { "query_idx", FT_I32, true },
+	[QM_STORAGE]		= { "storage", FT_STR, true },
+	[QM_ENGINE]		= { "engine", FT_STR, true },
+	[QM_FORMAT]		= { "format", FT_STR, true },
+	[QM_VALUE_NS]		= { "value_ns", FT_I64, false },
+	[QM_ALL_RUNTIMES_NS]	= { "all_runtimes_ns", FT_I64_ARR, false },
+	[QM_PEAK_PHYSICAL]	= { "peak_physical", FT_I64_OPT, false },
+	[QM_PEAK_VIRTUAL]	= { "peak_virtual", FT_I64_OPT, false },
+	[QM_PHYSICAL_DELTA]	= { "physical_delta", FT_I64_OPT, false },
+	[QM_VIRTUAL_DELTA]	= { "virtual_delta", FT_I64_OPT, false },
+	[QM_ENV_TRIPLE]		= { "env_triple", FT_STR_OPT, false },
+};
+
+static const struct field compression_time_fields[] = {
+	{ "commit_sha", FT_STR, true },
+	{ "dataset", FT_STR, true },
+	{ "dataset_variant", FT_STR_OPT, true },
+	{ "format", FT_STR, true },
+	{ "op", FT_STR, true },
+	{ "value_ns", FT_I64, false },
+	{ "all_runtimes_ns", FT_I64_ARR, false },
+	{ "env_triple", FT_STR_OPT, false },
+};
+
+static const struct field compression_size_fields[] = {
+	{ "commit_sha", FT_STR, true },
+	{ "dataset", FT_STR, true },
+	{ "dataset_variant", FT_STR_OPT, true },
+	{ "format", FT_STR, true },
+	{ "value_bytes", FT_I64, false },
+};
+
+static const struct field random_access_time_fields[] = {
+	{ "commit_sha", FT_STR, true },
+	{ "dataset", FT_STR, true },
+	{ "format", FT_STR, true },
+	{ "value_ns", FT_I64, false },
+	{ "all_runtimes_ns", FT_I64_ARR, false },
+	{ "env_triple", FT_STR_OPT, false },
+};
+
+static const struct field vector_search_run_fields[] = {
+	{ "commit_sha", FT_STR, true },
+	{ "dataset", FT_STR, true },
+	{ "layout", FT_STR, true },
+	{ "flavor", FT_STR, true },
+	{ "threshold", FT_F64, true },
+	{ "value_ns", FT_I64, false },
+	{ "all_runtimes_ns", FT_I64_ARR, false },
+	{ "matches", FT_I64, false },
+	{ "rows_scanned", FT_I64, false },
+	{ "bytes_scanned", FT_I64, false },
+	{ "iterations", FT_I32, false },
+	{ "env_triple", FT_STR_OPT, false },
+};
+
+static int
+check_query_measurement(const struct record *r, char *why, size_t whylen)
+{
+	const struct value *storage = &r->values[QM_STORAGE];
+	int i, present = 0;
+
+	if (strcmp(storage->u.str.ptr, "nvme") != 0 &&
+	    strcmp(storage->u.str.ptr, "s3") != 0) {
+		snprintf(why, whylen, "storage must be \"nvme\" or \"s3\"");
+		return -1;
+	}
+	for (i = QM_PEAK_PHYSICAL; i <= QM_VIRTUAL_DELTA; i++)
+		present += !r->values[i].null;
+	if (present != 0 && present != 4) {
+		snprintf(why, whylen, "peak_physical, peak_virtual, "
+		    "physical_delta and virtual_delta must be all present "
+		    "or all absent");
+		return -1;
+	}
+	return 0;
+}
+
+#define FIELDS(a)	(a), sizeof(a) / sizeof((a)[0])
+
+const struct kind record_kinds[KIND_COUNT] = {
+	{ "query_measurement", "query_measurements",
+	  FIELDS(query_measurement_fields), true, check_query_measurement },
+	{ "compression_time", "compression_times",
+	  FIELDS(compression_time_fields), false, NULL },
+	{ "compression_size", "compression_sizes",
+	  FIELDS(compression_size_fields), false, NULL },
+	{ "random_access_time", "random_access_times",
+	  FIELDS(random_access_time_fields), false, NULL },
+	{ "vector_search_run", "vector_search_runs",
+	  FIELDS(vector_search_run_fields), false, NULL },
+};
+
+static bool
+name_is(const char *want, const char *name, size_t len)
+{
+	return strlen(want) == len && memcmp(want, name, len) == 0;
+}
+
+const struct kind *
+record_kind_find(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < KIND_COUNT; i++)
+		if (name_is(record_kinds[i].name, name, len))
+			return &record_kinds[i];
+	return NULL;
+}
+
+int
+record_field_find(const struct kind *k, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < k->nfields; i++)
+		if (name_is(k->fields[i].name, name, len))
+			return (int)i;
+	return -1;
+}
+
+const char *
+field_type_sql(enum field_type t)
+{
+	switch (t) {
+	case FT_STR:
+	case FT_STR_OPT:
+		return "text";
+	case FT_I32:
+		return "integer";
+	case FT_I64:
+	case FT_I64_OPT:
+		return "bigint";
+	case FT_I64_ARR:
+		return "bigint[]";
+	case FT_F64:
+		return "double precision";
+	}
+	return "text";
+}
+
+const char *
+field_type_expected(enum field_type t)
+{
+	switch (t) {
+	case FT_STR:
+		return "expected a string";
+	case FT_STR_OPT:
+		return "expected a string or null";
+	case FT_I32:
+		return "expected a 32-bit integer";
+	case FT_I64:
+		return "expected a 64-bit integer";
+	case FT_I64_OPT:
+		return "expected a 64-bit integer or null";
+	case FT_I64_ARR:
+		return "expected an array of 64-bit integers";
+	case FT_F64:
+		return "expected a finite number";
+	}
+	return "unexpected value";
+}

@@ -1,0 +1,16 @@
+/* Which handler answers a request, and the small handlers themselves. */
+#ifndef BENCHINGEST_ROUTES_H
+#define BENCHINGEST_ROUTES_H
+
+#include "config.h"
+#include "db.h"
+#include "http.h"
+
+struct route_ctx {
+	const struct config *cfg;
+	struct db *db;
+};
+
+void	routes_dispatch(struct http_request *, struct route_ctx *);
+
+#endif

@@ -1,0 +1,154 @@
+#include <sys/prctl.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <fcgiapp.h>
+
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "routes.h"
+#include "worker.h"
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* Method and path come from the client: keep the log line one line. */
+static void
+log_safe(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && src[i] != '\0'; i++)
+		dst[i] = (unsigned char)src[i] <= ' ' || src[i] == '"' ||
+		    (unsigned char)src[i] >= 0x7f ? '?' : src[i];
+	dst[i] = '\0';
+}
+
+static void
+log_request(const struct http_request *req, double ms)
+{
+	const struct request_summary *s = &req->summary;
+	char method[16], path[128], counts[96] = "records=-";
+
+	log_safe(method, sizeof(method), req->method);
+	log_safe(path, sizeof(path), req->path);
+	if (s->records >= 0)
+		snprintf(counts, sizeof(counts), "records=%lld", s->records);
+	if (s->inserted >= 0)
+		snprintf(counts + strlen(counts), sizeof(counts) -
+		    strlen(counts), " inserted=%lld updated=%lld",
+		    s->inserted, s->updated);
+	else
+		snprintf(counts + strlen(counts), sizeof(counts) -
+		    strlen(counts), " inserted=- updated=-");
+	log_msg(s->status >= 500 ? LOG_ERROR : LOG_INFO,
+	    "%s %s status=%d %s ms=%.1f sha=%s error=%s%s%s%s", method, path,
+	    s->status, counts, ms, s->sha[0] ? s->sha : "-",
+	    s->error_class ? s->error_class : "-",
+	    s->internal[0] ? " reason=\"" : "", s->internal,
+	    s->internal[0] ? "\"" : "");
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void
+handle(FCGX_Request *fcgx, struct route_ctx *ctx)
+{
+	struct http_request req;
+	char path[1024];
+	double start = now_ms();
+
+	http_request_init(&req, fcgx, path, sizeof(path));
+	routes_dispatch(&req, ctx);
+	log_request(&req, now_ms() - start);
+}
+
+int
+worker_run(const struct config *cfg, int listen_fd)
+{
+	struct route_ctx ctx = { .cfg = cfg };
+	struct api_error err;
+	struct sigaction sa;
+	struct pollfd pfd;
+	sigset_t block, waitmask;
+	FCGX_Request fcgx;
+	long long served = 0;
+
+	/* A worker whose master is gone must not linger. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+
+	/*
+	 * Stop signals are only let in while waiting for a connection, so a
+	 * request in flight always finishes and no signal is lost between
+	 * the check and the wait.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+
+	if ((ctx.db = db_new(cfg->database, cfg->statement_timeout)) == NULL) {
+		log_msg(LOG_ERROR, "out of memory");
+		return 1;
+	}
+	api_error_clear(&err);
+	if (db_connect(ctx.db, &err) == -1)
+		log_msg(LOG_WARN, "database not reachable yet: %s", err.message);
+
+	FCGX_Init();
+	FCGX_InitRequest(&fcgx, listen_fd, 0);
+	pfd.fd = listen_fd;
+	pfd.events = POLLIN;
+	while (!stopping) {
+		if (ppoll(&pfd, 1, NULL, &waitmask) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_msg(LOG_ERROR, "poll: %s", strerror(errno));
+			break;
+		}
+		/* The socket is non-blocking: another worker may win. */
+		if (FCGX_Accept_r(&fcgx) < 0)
+			continue;
+		handle(&fcgx, &ctx);
+		FCGX_Finish_r(&fcgx);
+		if (cfg->max_requests > 0 && ++served >= cfg->max_requests) {
+			log_msg(LOG_DEBUG, "served %lld requests, recycling",
+			    served);
+			break;
+		}
+	}
+	FCGX_Free(&fcgx, 0);
+	db_free(ctx.db);
+	return 0;
+}
