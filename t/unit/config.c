@@ -1,0 +1,175 @@
+/*
+ * benchingest.conf(5): every key parses, defaults hold, and every kind of
+ * mistake is refused with the file and line it is on.
+ */
+#include <sys/stat.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../src/config.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/bi-config-test-XXXXXX";
+
+static const char *
+write_file(const char *name, const char *text, mode_t mode)
+{
+	static char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	chmod(path, mode);
+	return path;
+}
+
+static int
+load(const char *text, struct config *cfg, char *err, size_t errlen)
+{
+	return config_load(write_file("test.conf", text, 0600), cfg, err,
+	    errlen);
+}
+
+static void
+refused(const char *name, const char *text, const char *want)
+{
+	struct config cfg;
+	char err[1024] = "";
+
+	ok(load(text, &cfg, err, sizeof(err)) == -1 &&
+	    strstr(err, want) != NULL, "%s: \"%s\"", name, err);
+}
+
+static void
+defaults(void)
+{
+	struct config cfg;
+	char err[1024] = "";
+
+	unsetenv("INGEST_BEARER_TOKEN");
+	unsetenv("BENCH_REVALIDATE_TOKEN");
+	if (!ok(load("# comment\n\n database =  dbname=bench user=x  \n",
+	    &cfg, err, sizeof(err)) == 0, "minimal config loads (%s)", err))
+		return;
+	ok(strcmp(cfg.database, "dbname=bench user=x") == 0,
+	    "database is the rest of the line, trimmed");
+	ok(cfg.workers == 2, "workers defaults to 2");
+	ok(cfg.max_requests == 0, "max_requests defaults to 0");
+	ok(cfg.max_body_bytes == 64LL * 1024 * 1024,
+	    "max_body_bytes defaults to 64 MiB");
+	ok(cfg.statement_timeout == 30000, "statement_timeout defaults to 30 s");
+	ok(cfg.log_level == LOG_INFO, "log_level defaults to info");
+	ok(cfg.ingest_token == NULL && cfg.revalidate_token == NULL,
+	    "no tokens unless configured");
+	config_free(&cfg);
+}
+
+static void
+every_key(void)
+{
+	struct config cfg;
+	char err[1024] = "", text[1024];
+	char ingest[256], reval[256];
+
+	snprintf(ingest, sizeof(ingest), "%s",
+	    write_file("ingest.token", "  s3cret-in \n second line\n", 0600));
+	snprintf(reval, sizeof(reval), "%s",
+	    write_file("reval.token", "s3cret-re", 0640));
+	snprintf(text, sizeof(text),
+	    "database = host=/run/postgresql dbname=bench\n"
+	    "workers = 7\n"
+	    "max_requests = 1000\n"
+	    "max_body_bytes = 1048576\n"
+	    "ingest_token_file = %s\n"
+	    "revalidate_token_file = %s\n"
+	    "statement_timeout = 0\n"
+	    "log_level = debug\n", ingest, reval);
+	setenv("INGEST_BEARER_TOKEN", "from-env", 1);
+	if (!ok(load(text, &cfg, err, sizeof(err)) == 0,
+	    "a config with every key loads (%s)", err))
+		return;
+	ok(cfg.workers == 7 && cfg.max_requests == 1000 &&
+	    cfg.max_body_bytes == 1048576 && cfg.statement_timeout == 0 &&
+	    cfg.log_level == LOG_DEBUG, "every value is taken");
+	ok(strcmp(cfg.ingest_token, "s3cret-in") == 0,
+	    "token file: first line, trimmed; the file wins over the env");
+	ok(strcmp(cfg.revalidate_token, "s3cret-re") == 0,
+	    "token file without a newline");
+	config_free(&cfg);
+
+	setenv("BENCH_REVALIDATE_TOKEN", "env-re", 1);
+	if (ok(load("database = x\n", &cfg, err, sizeof(err)) == 0,
+	    "loads with tokens from the environment")) {
+		ok(strcmp(cfg.ingest_token, "from-env") == 0 &&
+		    strcmp(cfg.revalidate_token, "env-re") == 0,
+		    "environment is the fallback for both tokens");
+		config_free(&cfg);
+	}
+	unsetenv("INGEST_BEARER_TOKEN");
+	unsetenv("BENCH_REVALIDATE_TOKEN");
+}
+
+static void
+mistakes(void)
+{
+	char text[512], open_token[256];
+
+	snprintf(open_token, sizeof(open_token), "%s",
+	    write_file("open.token", "x\n", 0644));
+
+	refused("unknown key", "database = x\nworkrs = 2\n",
+	    "test.conf:2: unknown key \"workrs\"");
+	refused("duplicate key", "database = x\n\nworkers = 2\nworkers = 3\n",
+	    "test.conf:4: duplicate key \"workers\"");
+	refused("no equals sign", "database = x\nworkers 2\n",
+	    "test.conf:2: expected key = value");
+	refused("workers zero", "database = x\nworkers = 0\n",
+	    "test.conf:2: workers");
+	refused("workers too many", "database = x\nworkers = 257\n",
+	    "test.conf:2: workers");
+	refused("workers not a number", "database = x\nworkers = abc\n",
+	    "test.conf:2: workers");
+	refused("negative body limit", "database = x\nmax_body_bytes = -1\n",
+	    "test.conf:2: max_body_bytes");
+	refused("fractional timeout", "database = x\nstatement_timeout = 1.5\n",
+	    "test.conf:2: statement_timeout");
+	refused("huge number", "database = x\nmax_requests = "
+	    "99999999999999999999999\n", "test.conf:2: max_requests");
+	refused("bad log level", "database = x\nlog_level = loud\n",
+	    "test.conf:2: log_level");
+	refused("empty database", "database =\n", "test.conf:1: database");
+	refused("missing database", "workers = 2\n",
+	    "missing required key \"database\"");
+	refused("missing token file",
+	    "database = x\ningest_token_file = /nonexistent/token\n",
+	    "test.conf:2: cannot read /nonexistent/token");
+	snprintf(text, sizeof(text), "database = x\nrevalidate_token_file = %s\n",
+	    open_token);
+	refused("token file readable by others", text,
+	    "is readable by others; chmod o-rwx");
+	ok(config_load("/nonexistent/benchingest.conf", &(struct config){ 0 },
+	    text, sizeof(text)) == -1 && strstr(text, "/nonexistent") != NULL,
+	    "a missing config file is named");
+}
+
+int
+main(void)
+{
+	char cmd[128];
+
+	if (mkdtemp(dir) == NULL) {
+		printf("Bail out! mkdtemp\n");
+		return 1;
+	}
+	defaults();
+	every_key();
+	mistakes();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		diag("could not remove %s", dir);
+	return done_testing();
+}
