@@ -313,13 +313,19 @@ copy_text(struct buf *b, const char *s, size_t n)
 	return 0;
 }
 
+/* Hot: millions per batch, so no printf. */
 static int
 copy_int(struct buf *b, int64_t v)
 {
-	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
-	return buf_add(b, tmp, (size_t)n);
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 static int

@@ -8,18 +8,17 @@
 
 /* The commit sha for the log line, with nothing a client could forge. */
 static void
-summary_sha(struct request_summary *s, const struct jp_str *sha)
+summary_sha(char *out, size_t size, const struct jp_str *sha)
 {
-	size_t i, n = sha->len < sizeof(s->sha) - 1 ? sha->len :
-	    sizeof(s->sha) - 1;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i + 1 < size && i < sha->len; i++) {
 		char c = sha->ptr[i];
 
-		s->sha[i] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		out[i] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
 		    (c >= 'A' && c <= 'Z') ? c : '?';
 	}
-	s->sha[n] = '\0';
+	out[i] = '\0';
 }
 
 void
@@ -45,7 +44,8 @@ ingest_handle(struct http_request *req, struct route_ctx *ctx)
 	if (envelope_parse(&env, body, len, &err) == -1)
 		goto fail;
 	req->summary.records = (long long)env.nrecords;
-	summary_sha(&req->summary, &env.commit[COMMIT_SHA]);
+	summary_sha(req->summary.sha, sizeof(req->summary.sha),
+	    &env.commit[COMMIT_SHA]);
 	if (envelope_validate(&env, &err) == -1)
 		goto fail;
 	if (db_ingest(ctx->db, &env, &counts, &err) == -1)

@@ -3,6 +3,8 @@
 
 #include "records.h"
 
+#define FIELD(name, type, key)	{ name, sizeof(name) - 1, type, key }
+
 enum {
 	QM_COMMIT_SHA, QM_DATASET, QM_DATASET_VARIANT, QM_SCALE_FACTOR,
 	QM_QUERY_IDX, QM_STORAGE, QM_ENGINE, QM_FORMAT, QM_VALUE_NS,
@@ -11,64 +13,64 @@ enum {
 };
 
 static const struct field query_measurement_fields[QM_NFIELDS] = {
-	[QM_COMMIT_SHA]		= { "commit_sha", FT_STR, true },
-	[QM_DATASET]		= { "dataset", FT_STR, true },
-	[QM_DATASET_VARIANT]	= { "dataset_variant", FT_STR_OPT, true },
-	[QM_SCALE_FACTOR]	= { "scale_factor", FT_STR_OPT, true },
-	[QM_QUERY_IDX]		= { "query_idx", FT_I32, true },
-	[QM_STORAGE]		= { "storage", FT_STR, true },
-	[QM_ENGINE]		= { "engine", FT_STR, true },
-	[QM_FORMAT]		= { "format", FT_STR, true },
-	[QM_VALUE_NS]		= { "value_ns", FT_I64, false },
-	[QM_ALL_RUNTIMES_NS]	= { "all_runtimes_ns", FT_I64_ARR, false },
-	[QM_PEAK_PHYSICAL]	= { "peak_physical", FT_I64_OPT, false },
-	[QM_PEAK_VIRTUAL]	= { "peak_virtual", FT_I64_OPT, false },
-	[QM_PHYSICAL_DELTA]	= { "physical_delta", FT_I64_OPT, false },
-	[QM_VIRTUAL_DELTA]	= { "virtual_delta", FT_I64_OPT, false },
-	[QM_ENV_TRIPLE]		= { "env_triple", FT_STR_OPT, false },
+	[QM_COMMIT_SHA]		= FIELD("commit_sha", FT_STR, true),
+	[QM_DATASET]		= FIELD("dataset", FT_STR, true),
+	[QM_DATASET_VARIANT]	= FIELD("dataset_variant", FT_STR_OPT, true),
+	[QM_SCALE_FACTOR]	= FIELD("scale_factor", FT_STR_OPT, true),
+	[QM_QUERY_IDX]		= FIELD("query_idx", FT_I32, true),
+	[QM_STORAGE]		= FIELD("storage", FT_STR, true),
+	[QM_ENGINE]		= FIELD("engine", FT_STR, true),
+	[QM_FORMAT]		= FIELD("format", FT_STR, true),
+	[QM_VALUE_NS]		= FIELD("value_ns", FT_I64, false),
+	[QM_ALL_RUNTIMES_NS]	= FIELD("all_runtimes_ns", FT_I64_ARR, false),
+	[QM_PEAK_PHYSICAL]	= FIELD("peak_physical", FT_I64_OPT, false),
+	[QM_PEAK_VIRTUAL]	= FIELD("peak_virtual", FT_I64_OPT, false),
+	[QM_PHYSICAL_DELTA]	= FIELD("physical_delta", FT_I64_OPT, false),
+	[QM_VIRTUAL_DELTA]	= FIELD("virtual_delta", FT_I64_OPT, false),
+	[QM_ENV_TRIPLE]		= FIELD("env_triple", FT_STR_OPT, false),
 };
 
 static const struct field compression_time_fields[] = {
-	{ "commit_sha", FT_STR, true },
-	{ "dataset", FT_STR, true },
-	{ "dataset_variant", FT_STR_OPT, true },
-	{ "format", FT_STR, true },
-	{ "op", FT_STR, true },
-	{ "value_ns", FT_I64, false },
-	{ "all_runtimes_ns", FT_I64_ARR, false },
-	{ "env_triple", FT_STR_OPT, false },
+	FIELD("commit_sha", FT_STR, true),
+	FIELD("dataset", FT_STR, true),
+	FIELD("dataset_variant", FT_STR_OPT, true),
+	FIELD("format", FT_STR, true),
+	FIELD("op", FT_STR, true),
+	FIELD("value_ns", FT_I64, false),
+	FIELD("all_runtimes_ns", FT_I64_ARR, false),
+	FIELD("env_triple", FT_STR_OPT, false),
 };
 
 static const struct field compression_size_fields[] = {
-	{ "commit_sha", FT_STR, true },
-	{ "dataset", FT_STR, true },
-	{ "dataset_variant", FT_STR_OPT, true },
-	{ "format", FT_STR, true },
-	{ "value_bytes", FT_I64, false },
+	FIELD("commit_sha", FT_STR, true),
+	FIELD("dataset", FT_STR, true),
+	FIELD("dataset_variant", FT_STR_OPT, true),
+	FIELD("format", FT_STR, true),
+	FIELD("value_bytes", FT_I64, false),
 };
 
 static const struct field random_access_time_fields[] = {
-	{ "commit_sha", FT_STR, true },
-	{ "dataset", FT_STR, true },
-	{ "format", FT_STR, true },
-	{ "value_ns", FT_I64, false },
-	{ "all_runtimes_ns", FT_I64_ARR, false },
-	{ "env_triple", FT_STR_OPT, false },
+	FIELD("commit_sha", FT_STR, true),
+	FIELD("dataset", FT_STR, true),
+	FIELD("format", FT_STR, true),
+	FIELD("value_ns", FT_I64, false),
+	FIELD("all_runtimes_ns", FT_I64_ARR, false),
+	FIELD("env_triple", FT_STR_OPT, false),
 };
 
 static const struct field vector_search_run_fields[] = {
-	{ "commit_sha", FT_STR, true },
-	{ "dataset", FT_STR, true },
-	{ "layout", FT_STR, true },
-	{ "flavor", FT_STR, true },
-	{ "threshold", FT_F64, true },
-	{ "value_ns", FT_I64, false },
-	{ "all_runtimes_ns", FT_I64_ARR, false },
-	{ "matches", FT_I64, false },
-	{ "rows_scanned", FT_I64, false },
-	{ "bytes_scanned", FT_I64, false },
-	{ "iterations", FT_I32, false },
-	{ "env_triple", FT_STR_OPT, false },
+	FIELD("commit_sha", FT_STR, true),
+	FIELD("dataset", FT_STR, true),
+	FIELD("layout", FT_STR, true),
+	FIELD("flavor", FT_STR, true),
+	FIELD("threshold", FT_F64, true),
+	FIELD("value_ns", FT_I64, false),
+	FIELD("all_runtimes_ns", FT_I64_ARR, false),
+	FIELD("matches", FT_I64, false),
+	FIELD("rows_scanned", FT_I64, false),
+	FIELD("bytes_scanned", FT_I64, false),
+	FIELD("iterations", FT_I32, false),
+	FIELD("env_triple", FT_STR_OPT, false),
 };
 
 static int
@@ -131,7 +133,8 @@ record_field_find(const struct kind *k, const char *name, size_t len)
 	size_t i;
 
 	for (i = 0; i < k->nfields; i++)
-		if (name_is(k->fields[i].name, name, len))
+		if (k->fields[i].namelen == len &&
+		    memcmp(k->fields[i].name, name, len) == 0)
 			return (int)i;
 	return -1;
 }

@@ -22,6 +22,7 @@ enum field_type {
 
 struct field {
 	const char *name;
+	size_t namelen;
 	enum field_type type;
 	bool key;		/* hashed into measurement_id, in table order */
 };
