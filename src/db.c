@@ -15,6 +15,8 @@
 #define COPY_CHUNK	(256 * 1024)
 /* Below this a table is counted exactly; above, the planner's estimate. */
 #define EXACT_COUNT_BYTES	(8 * 1024 * 1024)
+/* Batches this large first try a plain COPY into the table. */
+#define DIRECT_MIN_ROWS		1000
 
 struct buf {
 	char *data;
@@ -27,6 +29,7 @@ struct db {
 	long long statement_timeout;
 	PGconn *conn;
 	bool ready;		/* session set up on this connection */
+	char sqlstate[6];	/* of the last failed statement, or "" */
 	struct buf sql;		/* scratch for building statements */
 	struct buf copy;	/* one chunk of COPY data */
 };
@@ -150,17 +153,50 @@ unavailable(struct db *db, struct api_error *err, const char *what)
 	return -1;
 }
 
+/* A statement failed: remember its SQLSTATE, keep the reason for the log. */
 static int
-internal(struct api_error *err, const PGresult *res, PGconn *conn,
-    const char *what)
+pg_fail(struct db *db, const PGresult *res, const char *what,
+    struct api_error *err)
 {
 	char line[300];
-	const char *msg = res != NULL ? PQresultErrorMessage(res) :
-	    PQerrorMessage(conn);
+	const char *msg = res != NULL ? PQresultErrorMessage(res) : "";
+	const char *state = res != NULL ?
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
-	api_error_set(err, 500, "internal", "%s: %s", what,
-	    first_line(msg, line, sizeof(line)));
+	if (*msg == '\0')
+		msg = PQerrorMessage(db->conn);
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s",
+	    state != NULL ? state : "");
+	api_error_set(err, 500, "internal", "%s: %s%s%s%s", what,
+	    first_line(msg, line, sizeof(line)), state ? " [" : "",
+	    state ? state : "", state ? "]" : "");
 	return -1;
+}
+
+static bool
+sqlstate_is(const struct db *db, const char *state)
+{
+	return strcmp(db->sqlstate, state) == 0;
+}
+
+static int
+exec_ok(struct db *db, PGresult *res, ExecStatusType want, const char *what,
+    struct api_error *err)
+{
+	if (PQresultStatus(res) == want)
+		return 0;
+	return pg_fail(db, res, what, err);
+}
+
+/* A statement without results; the result is consumed here. */
+static int
+exec_command(struct db *db, const char *sql, struct api_error *err)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	int rc = exec_ok(db, res, PGRES_COMMAND_OK, sql, err);
+
+	PQclear(res);
+	return rc;
 }
 
 /* Comma-separated column list of a kind: measurement_id, then fields. */
@@ -274,7 +310,7 @@ db_connect(struct db *db, struct api_error *err)
 	}
 	res = PQexec(db->conn, db->sql.data);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		internal(err, res, db->conn, "session setup");
+		pg_fail(db, res, "session setup", err);
 		PQclear(res);
 		if (PQstatus(db->conn) != CONNECTION_OK)
 			err->status = 503, err->class = "unavailable";
@@ -329,7 +365,7 @@ copy_int(struct buf *b, int64_t v)
 }
 
 static int
-copy_row(struct buf *b, const struct record *r)
+copy_row(struct buf *b, const struct record *r, const struct jp_str *stamp)
 {
 	const struct kind *k = r->kind;
 	const struct value *v;
@@ -371,6 +407,9 @@ copy_row(struct buf *b, const struct record *r)
 			break;
 		}
 	}
+	if (rc == 0 && stamp != NULL)
+		rc = buf_add(b, "\t", 1) == 0 ?
+		    copy_text(b, stamp->ptr, stamp->len) : -1;
 	return rc == 0 ? buf_add(b, "\n", 1) : -1;
 }
 
@@ -417,36 +456,40 @@ unique_rows(const struct envelope *env, const struct kind *k, size_t *n)
 	return s;
 }
 
+/*
+ * Streams rows into a COPY: into the kind's table itself when direct, else
+ * into its staging table.  The direct form also carries commit_timestamp,
+ * which the merge statement otherwise stamps.
+ */
 static int
-copy_kind(struct db *db, const struct envelope *env, const struct kind *k,
-    struct api_error *err)
+copy_rows(struct db *db, const struct envelope *env, const struct kind *k,
+    const struct slot *rows, size_t n, bool direct, struct api_error *err)
 {
-	struct slot *rows;
+	const struct jp_str *ts = &env->commit[COMMIT_TIMESTAMP];
+	bool stamp = direct && k->stamps_commit_timestamp;
 	PGresult *res;
-	size_t i, n;
+	size_t i;
 	int rc = -1;
 
-	if ((rows = unique_rows(env, k, &n)) == NULL) {
+	db->sql.len = 0;
+	if (buf_printf(&db->sql, "COPY %s%s (", direct ? "" : "bi_stage_",
+	    k->table) == -1 || add_columns(&db->sql, k, "") == -1 ||
+	    buf_str(&db->sql, stamp ? ", commit_timestamp) FROM STDIN" :
+	    ") FROM STDIN") == -1) {
 		api_error_set(err, 500, "internal", "out of memory");
 		return -1;
 	}
-	db->sql.len = 0;
-	if (buf_printf(&db->sql, "COPY bi_stage_%s (", k->table) == -1 ||
-	    add_columns(&db->sql, k, "") == -1 ||
-	    buf_str(&db->sql, ") FROM STDIN") == -1) {
-		api_error_set(err, 500, "internal", "out of memory");
-		goto out;
-	}
 	res = PQexec(db->conn, db->sql.data);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		internal(err, res, db->conn, "COPY");
+		pg_fail(db, res, "COPY", err);
 		PQclear(res);
-		goto out;
+		return -1;
 	}
 	PQclear(res);
 	db->copy.len = 0;
 	for (i = 0; i < n; i++) {
-		if (copy_row(&db->copy, env->records[rows[i].pos]) == -1) {
+		if (copy_row(&db->copy, env->records[rows[i].pos],
+		    stamp ? ts : NULL) == -1) {
 			PQputCopyEnd(db->conn, "out of memory");
 			api_error_set(err, 500, "internal", "out of memory");
 			goto drain;
@@ -454,43 +497,74 @@ copy_kind(struct db *db, const struct envelope *env, const struct kind *k,
 		if (db->copy.len >= COPY_CHUNK || i + 1 == n) {
 			if (PQputCopyData(db->conn, db->copy.data,
 			    (int)db->copy.len) != 1) {
-				internal(err, NULL, db->conn, "COPY data");
+				pg_fail(db, NULL, "COPY data", err);
 				goto drain;
 			}
 			db->copy.len = 0;
 		}
 	}
 	if (PQputCopyEnd(db->conn, NULL) != 1) {
-		internal(err, NULL, db->conn, "COPY end");
+		pg_fail(db, NULL, "COPY end", err);
 		goto drain;
 	}
 	rc = 0;
 drain:
 	while ((res = PQgetResult(db->conn)) != NULL) {
-		if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK) {
-			internal(err, res, db->conn, "COPY");
-			rc = -1;
-		}
+		if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = pg_fail(db, res, "COPY", err);
 		PQclear(res);
 	}
-out:
-	free(rows);
 	return rc;
 }
 
+/*
+ * Writes one kind's records and adds how many were new to *inserted.
+ *
+ * A large batch of new rows goes straight into the table with COPY, the
+ * cheapest write Postgres has: if it succeeds, the unique index has proven
+ * every row new.  If any row exists (unique violation), the attempt is
+ * rolled back to its savepoint and the batch takes the general path: COPY
+ * into the staging table, then one upsert whose RETURNING (xmax = 0)
+ * counts the inserts.  Either way the count comes from the write itself.
+ */
 static int
-exec_ok(struct db *db, PGresult *res, ExecStatusType want, const char *what,
-    struct api_error *err)
+write_kind(struct db *db, const struct envelope *env, const struct kind *k,
+    long long *inserted, struct api_error *err)
 {
-	if (PQresultStatus(res) == want)
-		return 0;
-	internal(err, res, db->conn, what);
-	/* Keep the SQLSTATE: it decides whether the write is retried. */
-	snprintf(err->message + strlen(err->message),
-	    sizeof(err->message) - strlen(err->message), " [%s]",
-	    PQresultErrorField(res, PG_DIAG_SQLSTATE) ?
-	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : "?");
-	return -1;
+	const char *params[1] = { env->commit[COMMIT_TIMESTAMP].ptr };
+	struct slot *rows;
+	PGresult *res;
+	char name[64];
+	size_t n;
+	int rc = -1;
+
+	if ((rows = unique_rows(env, k, &n)) == NULL) {
+		api_error_set(err, 500, "internal", "out of memory");
+		return -1;
+	}
+	if (n >= DIRECT_MIN_ROWS) {
+		if (exec_command(db, "SAVEPOINT bi_direct", err) == -1)
+			goto out;
+		if (copy_rows(db, env, k, rows, n, true, err) == 0) {
+			rc = exec_command(db, "RELEASE SAVEPOINT bi_direct", err);
+			*inserted += (long long)n;
+			goto out;
+		}
+		if (!sqlstate_is(db, "23505") || exec_command(db,
+		    "ROLLBACK TO SAVEPOINT bi_direct", err) == -1)
+			goto out;
+	}
+	if (copy_rows(db, env, k, rows, n, false, err) == -1)
+		goto out;
+	snprintf(name, sizeof(name), "bi_merge_%s", k->table);
+	res = PQexecPrepared(db->conn, name, k->stamps_commit_timestamp ? 1 : 0,
+	    params, NULL, NULL, 0);
+	if ((rc = exec_ok(db, res, PGRES_TUPLES_OK, k->table, err)) == 0)
+		*inserted += strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+out:
+	free(rows);
+	return rc;
 }
 
 static int
@@ -500,36 +574,22 @@ ingest_once(struct db *db, const struct envelope *env,
 	const char *params[COMMIT_NFIELDS];
 	const struct kind *k;
 	PGresult *res;
-	char name[64];
 	size_t i;
 	int rc;
 
 	counts->inserted = 0;
+	db->sqlstate[0] = '\0';
 	for (i = 0; i < COMMIT_NFIELDS; i++)
 		params[i] = env->commit[i].ptr;
-	res = PQexec(db->conn, "BEGIN");
-	rc = exec_ok(db, res, PGRES_COMMAND_OK, "BEGIN", err);
-	PQclear(res);
-	if (rc == -1)
+	if (exec_command(db, "BEGIN", err) == -1)
 		return -1;
 	res = PQexecPrepared(db->conn, "bi_commit", COMMIT_NFIELDS, params,
 	    NULL, NULL, 0);
 	rc = exec_ok(db, res, PGRES_COMMAND_OK, "commit upsert", err);
 	PQclear(res);
-	for (k = record_kinds; rc == 0 && k < record_kinds + KIND_COUNT; k++) {
-		if (env->kind_count[k - record_kinds] == 0)
-			continue;
-		if ((rc = copy_kind(db, env, k, err)) == -1)
-			break;
-		snprintf(name, sizeof(name), "bi_merge_%s", k->table);
-		res = PQexecPrepared(db->conn, name,
-		    k->stamps_commit_timestamp ? 1 : 0,
-		    &params[COMMIT_TIMESTAMP], NULL, NULL, 0);
-		if ((rc = exec_ok(db, res, PGRES_TUPLES_OK, k->table, err)) == 0)
-			counts->inserted += strtoll(PQgetvalue(res, 0, 0), NULL,
-			    10);
-		PQclear(res);
-	}
+	for (k = record_kinds; rc == 0 && k < record_kinds + KIND_COUNT; k++)
+		if (env->kind_count[k - record_kinds] > 0)
+			rc = write_kind(db, env, k, &counts->inserted, err);
 	if (rc == 0) {
 		/* Delivered to listeners only if this transaction commits. */
 		res = PQexecPrepared(db->conn, "bi_notify", 1,
@@ -537,22 +597,23 @@ ingest_once(struct db *db, const struct envelope *env,
 		rc = exec_ok(db, res, PGRES_TUPLES_OK, "NOTIFY", err);
 		PQclear(res);
 	}
-	if (rc == 0) {
-		res = PQexec(db->conn, "COMMIT");
-		rc = exec_ok(db, res, PGRES_COMMAND_OK, "COMMIT", err);
-		PQclear(res);
-	}
+	if (rc == 0)
+		rc = exec_command(db, "COMMIT", err);
 	if (rc == -1 && PQstatus(db->conn) == CONNECTION_OK)
 		PQclear(PQexec(db->conn, "ROLLBACK"));
 	counts->updated = (long long)env->nrecords - counts->inserted;
 	return rc;
 }
 
+/*
+ * Deadlock and serialization failures; and a unique violation, which a
+ * direct COPY racing a concurrent writer of the same new rows can meet.
+ */
 static bool
-retryable(const struct api_error *err)
+retryable(const struct db *db)
 {
-	return strstr(err->message, "[40P01]") != NULL ||
-	    strstr(err->message, "[40001]") != NULL;
+	return sqlstate_is(db, "40P01") || sqlstate_is(db, "40001") ||
+	    sqlstate_is(db, "23505");
 }
 
 static void
@@ -591,7 +652,7 @@ db_ingest(struct db *db, const struct envelope *env,
 			    "reconnecting");
 			continue;
 		}
-		if (!retryable(err) || attempt == MAX_ATTEMPTS)
+		if (!retryable(db) || attempt == MAX_ATTEMPTS)
 			return -1;
 		log_msg(LOG_INFO, "retrying ingest after %s (attempt %d)",
 		    err->message, attempt);
@@ -616,7 +677,7 @@ run(struct db *db, const char *sql, int nparams, const char *const *params,
 		    PQresultStatus(res) == PGRES_COMMAND_OK)
 			return res;
 		if (PQstatus(db->conn) == CONNECTION_OK) {
-			internal(err, res, db->conn, "query");
+			pg_fail(db, res, "query", err);
 			PQclear(res);
 			return NULL;
 		}
