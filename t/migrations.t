@@ -1,0 +1,92 @@
+#!/usr/bin/perl
+# sql/ migrations: safe to re-run, create exactly the schema of CONTRACT.md
+# §6, and give bench_ingest and bench_read exactly their grants.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::More;
+use BenchTest;
+
+my $top = "$FindBin::Bin/..";
+my $t = BenchTest->new(start => 0);
+my $dbh = $t->dbh;
+
+my $out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$t->superuser_conninfo]}' 2>&1`;
+is($?, 0, 'migrations re-run cleanly on a migrated database') or diag($out);
+is($out, "applied 001_tables.sql\napplied 002_indexes.sql\napplied 003_roles.sql\n",
+    'each file is reported once, without notices');
+
+$out = `bash $top/script/benchingest-migrate.in -n -D $top/sql 2>&1`;
+is($out, "001_tables.sql\n002_indexes.sql\n003_roles.sql\n", '-n lists in order');
+`bash $top/script/benchingest-migrate.in -D /nonexistent 2>&1`;
+is($? >> 8, 1, 'an empty sql dir is an error');
+`bash $top/script/benchingest-migrate.in -x 2>&1`;
+is($? >> 8, 2, 'a bad option is a usage error');
+
+my %columns = (
+    commits => 'commit_sha text NO,timestamp timestamp with time zone NO,message text YES,'
+	. 'author_name text YES,author_email text YES,committer_name text YES,'
+	. 'committer_email text YES,tree_sha text NO,url text NO',
+    query_measurements => 'measurement_id bigint NO,commit_sha text NO,dataset text NO,'
+	. 'dataset_variant text YES,scale_factor text YES,query_idx integer NO,storage text NO,'
+	. 'engine text NO,format text NO,value_ns bigint NO,all_runtimes_ns ARRAY NO,'
+	. 'peak_physical bigint YES,peak_virtual bigint YES,physical_delta bigint YES,'
+	. 'virtual_delta bigint YES,env_triple text YES,commit_timestamp timestamp with time zone YES',
+    compression_times => 'measurement_id bigint NO,commit_sha text NO,dataset text NO,'
+	. 'dataset_variant text YES,format text NO,op text NO,value_ns bigint NO,'
+	. 'all_runtimes_ns ARRAY NO,env_triple text YES',
+    compression_sizes => 'measurement_id bigint NO,commit_sha text NO,dataset text NO,'
+	. 'dataset_variant text YES,format text NO,value_bytes bigint NO',
+    random_access_times => 'measurement_id bigint NO,commit_sha text NO,dataset text NO,'
+	. 'format text NO,value_ns bigint NO,all_runtimes_ns ARRAY NO,env_triple text YES',
+    vector_search_runs => 'measurement_id bigint NO,commit_sha text NO,dataset text NO,'
+	. 'layout text NO,flavor text NO,threshold double precision NO,value_ns bigint NO,'
+	. 'all_runtimes_ns ARRAY NO,matches bigint NO,rows_scanned bigint NO,'
+	. 'bytes_scanned bigint NO,iterations integer NO,env_triple text YES',
+);
+for my $table (sort keys %columns) {
+	my $got = join ',', map { "@$_" } @{ $dbh->selectall_arrayref(q{
+	    SELECT column_name, data_type, is_nullable FROM information_schema.columns
+	    WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position},
+	    undef, $table) };
+	is($got, $columns{$table}, "$table has the contract's columns");
+}
+
+my %indexes = map { $_->[0] => $_->[1] } @{ $dbh->selectall_arrayref(q{
+    SELECT indexname, regexp_replace(indexdef, '^.* USING btree ', '')
+    FROM pg_indexes WHERE schemaname = 'public'}) };
+for my $want (
+    '("timestamp" DESC, commit_sha DESC)',
+    '(dataset, dataset_variant, scale_factor, storage, query_idx)',
+    '(dataset, dataset_variant, scale_factor, storage, query_idx, engine, format, commit_timestamp DESC) INCLUDE (value_ns)',
+    '(dataset, layout, threshold)',
+) {
+	ok((grep { $_ eq $want } values %indexes), "index $want exists");
+}
+is(scalar(grep { $_ eq '(engine)' || $_ eq '(format)' } values %indexes), 5,
+    'single-column indexes: engine once, format on four tables');
+
+# What bench_ingest may do, as bench_ingest.
+my $ingest = DBI->connect('dbi:Pg:' . $t->ingest_conninfo, undef, undef,
+    { RaiseError => 0, PrintError => 0, AutoCommit => 1 });
+ok($ingest, 'bench_ingest can log in');
+ok($ingest->do(q{INSERT INTO commits VALUES ('x', now(), '', '', '', '', '', 't', 'u')}),
+    'bench_ingest can INSERT');
+ok($ingest->do(q{UPDATE commits SET url = 'v' WHERE commit_sha = 'x'}), 'bench_ingest can UPDATE');
+ok(defined $ingest->selectrow_array('SELECT count(*) FROM commits'), 'bench_ingest can SELECT');
+for my $sql ('DELETE FROM commits', 'TRUNCATE commits', 'DROP TABLE commits',
+    'CREATE TABLE evil (a int)', 'ALTER TABLE commits ADD COLUMN evil int',
+    'CREATE INDEX evil ON commits (url)') {
+	ok(!$ingest->do($sql), "bench_ingest cannot: $sql");
+	like($ingest->errstr // '', qr/permission denied|must be owner/, '... permission denied');
+}
+
+my $read = DBI->connect('dbi:Pg:' . ($t->ingest_conninfo =~ s/user=bench_ingest/user=bench_read/r),
+    undef, undef, { RaiseError => 0, PrintError => 0, AutoCommit => 1 });
+ok(defined $read->selectrow_array('SELECT count(*) FROM query_measurements'), 'bench_read can SELECT');
+ok(!$read->do(q{INSERT INTO commits VALUES ('y', now(), '', '', '', '', '', 't', 'u')}),
+    'bench_read cannot INSERT');
+ok(!$read->do(q{UPDATE commits SET url = 'w'}), 'bench_read cannot UPDATE');
+
+done_testing;
