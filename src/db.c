@@ -26,10 +26,10 @@ struct buf {
 
 struct db {
 	char *conninfo;
-	long long statement_timeout;
 	PGconn *conn;
 	bool ready;		/* session set up on this connection */
 	char sqlstate[6];	/* of the last failed statement, or "" */
+	struct buf session;	/* what every new connection runs first */
 	struct buf sql;		/* scratch for building statements */
 	struct buf copy;	/* one chunk of COPY data */
 };
@@ -89,34 +89,6 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 	return 0;
-}
-
-struct db *
-db_new(const char *conninfo, long long statement_timeout_ms)
-{
-	struct db *db;
-
-	if ((db = calloc(1, sizeof(*db))) == NULL)
-		return NULL;
-	if ((db->conninfo = strdup(conninfo)) == NULL) {
-		free(db);
-		return NULL;
-	}
-	db->statement_timeout = statement_timeout_ms;
-	return db;
-}
-
-void
-db_free(struct db *db)
-{
-	if (db == NULL)
-		return;
-	if (db->conn != NULL)
-		PQfinish(db->conn);
-	free(db->conninfo);
-	free(db->sql.data);
-	free(db->copy.data);
-	free(db);
 }
 
 /* First line of a libpq message, for a one-line log. */
@@ -285,6 +257,38 @@ session_sql(struct buf *b, long long timeout)
 	return 0;
 }
 
+struct db *
+db_new(const char *conninfo, long long statement_timeout_ms)
+{
+	struct db *db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	if ((db->conninfo = strdup(conninfo)) == NULL) {
+		free(db);
+		return NULL;
+	}
+	if (session_sql(&db->session, statement_timeout_ms) == -1) {
+		db_free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db->session.data);
+	free(db->sql.data);
+	free(db->copy.data);
+	free(db);
+}
+
 int
 db_connect(struct db *db, struct api_error *err)
 {
@@ -303,12 +307,7 @@ db_connect(struct db *db, struct api_error *err)
 		return unavailable(db, err, "connect");
 	if (PQsetClientEncoding(db->conn, "UTF8") != 0)
 		return unavailable(db, err, "client_encoding");
-	if (session_sql(&db->sql, db->statement_timeout) == -1) {
-		api_error_set(err, 500, "internal", "out of memory");
-		drop_connection(db);
-		return -1;
-	}
-	res = PQexec(db->conn, db->sql.data);
+	res = PQexec(db->conn, db->session.data);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		pg_fail(db, res, "session setup", err);
 		PQclear(res);
