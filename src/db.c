@@ -185,6 +185,13 @@ add_columns(struct buf *b, const struct kind *k, const char *prefix)
 	return 0;
 }
 
+/* Columns of commits are named as the members, but for the sha. */
+static const char *
+commit_column(size_t i)
+{
+	return i == COMMIT_SHA ? "commit_sha" : commit_members[i];
+}
+
 /*
  * Everything a session needs, sent as one multi-statement query: the
  * statement timeout, a staging table per kind, and prepared statements.
@@ -202,15 +209,14 @@ session_sql(struct buf *b, long long timeout)
 	if (buf_str(b, "PREPARE bi_commit AS INSERT INTO commits (") == -1)
 		return -1;
 	for (i = 0; i < COMMIT_NFIELDS; i++)
-		if (buf_printf(b, "%s%s", i ? ", " : "",
-		    commit_columns[i].column) == -1)
+		if (buf_printf(b, "%s%s", i ? ", " : "", commit_column(i)) == -1)
 			return -1;
 	if (buf_str(b, ") VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, "
 	    "$8, $9) ON CONFLICT (commit_sha) DO UPDATE SET ") == -1)
 		return -1;
 	for (i = 1; i < COMMIT_NFIELDS; i++)
 		if (buf_printf(b, "%s%s = EXCLUDED.%s", i > 1 ? ", " : "",
-		    commit_columns[i].column, commit_columns[i].column) == -1)
+		    commit_column(i), commit_column(i)) == -1)
 			return -1;
 	if (buf_str(b, ";\nPREPARE bi_notify AS "
 	    "SELECT pg_notify('bench_data', $1);\n") == -1)

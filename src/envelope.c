@@ -10,16 +10,23 @@
 #include "measurement_id.h"
 #include "timestamp.h"
 
-const struct commit_column commit_columns[COMMIT_NFIELDS] = {
-	[COMMIT_SHA]		 = { "sha", "commit_sha" },
-	[COMMIT_TIMESTAMP]	 = { "timestamp", "timestamp" },
-	[COMMIT_MESSAGE]	 = { "message", "message" },
-	[COMMIT_AUTHOR_NAME]	 = { "author_name", "author_name" },
-	[COMMIT_AUTHOR_EMAIL]	 = { "author_email", "author_email" },
-	[COMMIT_COMMITTER_NAME]	 = { "committer_name", "committer_name" },
-	[COMMIT_COMMITTER_EMAIL] = { "committer_email", "committer_email" },
-	[COMMIT_TREE_SHA]	 = { "tree_sha", "tree_sha" },
-	[COMMIT_URL]		 = { "url", "url" },
+const char *const commit_members[COMMIT_NFIELDS] = {
+	[COMMIT_SHA]		 = "sha",
+	[COMMIT_TIMESTAMP]	 = "timestamp",
+	[COMMIT_MESSAGE]	 = "message",
+	[COMMIT_AUTHOR_NAME]	 = "author_name",
+	[COMMIT_AUTHOR_EMAIL]	 = "author_email",
+	[COMMIT_COMMITTER_NAME]	 = "committer_name",
+	[COMMIT_COMMITTER_EMAIL] = "committer_email",
+	[COMMIT_TREE_SHA]	 = "tree_sha",
+	[COMMIT_URL]		 = "url",
+};
+
+static const char *const run_meta_members[] = {
+	"benchmark_id", "schema_version", "started_at"
+};
+static const char *const envelope_members[] = {
+	"run_meta", "commit", "records"
 };
 
 /* Where the parser is, so that a message can name the path. */
@@ -96,23 +103,13 @@ wrong_type(struct ctx *c, const char *expected, enum jp_type got)
 }
 
 static int
-unknown_member(struct ctx *c, const struct jp_str *name)
+member_error(struct ctx *c, const char *what, const struct jp_str *name)
 {
 	char q[80];
 
 	quote_name(q, sizeof(q), name);
 	c->member = NULL;
-	return malformed(c, "unknown member %s", q);
-}
-
-static int
-duplicate_member(struct ctx *c, const struct jp_str *name)
-{
-	char q[80];
-
-	quote_name(q, sizeof(q), name);
-	c->member = NULL;
-	return malformed(c, "duplicate member %s", q);
+	return malformed(c, "%s %s", what, q);
 }
 
 static int
@@ -451,7 +448,7 @@ parse_record(struct ctx *c)
 	for (i = 0; (rc = jp_object_next(&c->jp, i, &name)) == 1; i++) {
 		if (str_is(&name, "kind")) {
 			if (kind_seen)
-				return duplicate_member(c, &name);
+				return member_error(c, "duplicate member", &name);
 			kind_seen = true;
 			c->member = "kind";
 			if (parse_string(c, &kindname) == -1)
@@ -467,7 +464,7 @@ parse_record(struct ctx *c)
 			    k->name);
 		}
 		if (seen & (1u << f))
-			return duplicate_member(c, &name);
+			return member_error(c, "duplicate member", &name);
 		seen |= 1u << f;
 		c->member = k->fields[f].name;
 		if (parse_field(c, &k->fields[f], &r->values[f]) == -1)
@@ -509,15 +506,16 @@ parse_records(struct ctx *c)
 	return rc == -1 ? lexical(c) : 0;
 }
 
+/*
+ * An object whose members are exactly names[0..n-1], each once, in any
+ * order; member() parses the value of names[i].
+ */
 static int
-parse_run_meta(struct ctx *c)
+parse_members(struct ctx *c, const char *const *names, size_t n,
+    int (*member)(struct ctx *, size_t))
 {
-	static const char *const names[] = {
-		"benchmark_id", "schema_version", "started_at"
-	};
-	struct envelope *env = c->env;
 	struct jp_str name;
-	unsigned seen = 0, bit;
+	unsigned seen = 0;
 	size_t i, m;
 	int rc;
 
@@ -525,84 +523,82 @@ parse_run_meta(struct ctx *c)
 		return wrong_type(c, "expected an object", jp_peek(&c->jp));
 	jp_object_begin(&c->jp);
 	for (i = 0; (rc = jp_object_next(&c->jp, i, &name)) == 1; i++) {
-		for (m = 0; m < 3 && !str_is(&name, names[m]); m++)
+		for (m = 0; m < n && !str_is(&name, names[m]); m++)
 			;
-		if (m == 3)
-			return unknown_member(c, &name);
-		bit = 1u << m;
-		if (seen & bit)
-			return duplicate_member(c, &name);
-		seen |= bit;
-		c->member = names[m];
-		if (m == 0)
-			rc = parse_string(c, &env->benchmark_id);
-		else if (m == 1)
-			rc = parse_integer(c, INT32_MIN, INT32_MAX,
-			    "expected a 32-bit integer", &env->schema_version);
-		else
-			rc = parse_string(c, &env->started_at);
-		if (rc == -1)
+		if (m == n)
+			return member_error(c, "unknown member", &name);
+		if (seen & (1u << m))
+			return member_error(c, "duplicate member", &name);
+		seen |= 1u << m;
+		if (member(c, m) == -1)
 			return -1;
-		c->member = NULL;
 	}
 	if (rc == -1)
 		return lexical(c);
-	for (m = 0; m < 3; m++)
+	for (m = 0; m < n; m++)
 		if (!(seen & (1u << m)))
 			return missing_member(c, names[m]);
 	return 0;
 }
 
 static int
-parse_commit(struct ctx *c)
+run_meta_member(struct ctx *c, size_t m)
 {
-	struct jp_str name, *s;
-	unsigned seen = 0, bit;
-	size_t i, m;
+	struct envelope *env = c->env;
 	int rc;
 
-	if (jp_peek(&c->jp) != JP_OBJECT)
-		return wrong_type(c, "expected an object", jp_peek(&c->jp));
-	jp_object_begin(&c->jp);
-	for (i = 0; (rc = jp_object_next(&c->jp, i, &name)) == 1; i++) {
-		for (m = 0; m < COMMIT_NFIELDS &&
-		    !str_is(&name, commit_columns[m].member); m++)
-			;
-		if (m == COMMIT_NFIELDS)
-			return unknown_member(c, &name);
-		bit = 1u << m;
-		if (seen & bit)
-			return duplicate_member(c, &name);
-		seen |= bit;
-		c->member = commit_columns[m].member;
-		s = &c->env->commit[m];
-		if (parse_string(c, s) == -1)
-			return -1;
-		/* Bound for Postgres text through a NUL-terminated API. */
-		if (memchr(s->ptr, '\0', s->len) != NULL)
-			return malformed(c, "contains U+0000");
-		if (m == COMMIT_TIMESTAMP && !timestamp_valid(s->ptr, s->len))
-			return malformed(c, "not an RFC 3339 date-time");
-		c->member = NULL;
-	}
-	if (rc == -1)
-		return lexical(c);
-	for (m = 0; m < COMMIT_NFIELDS; m++)
-		if (!(seen & (1u << m)))
-			return missing_member(c, commit_columns[m].member);
+	c->member = run_meta_members[m];
+	if (m == 0)
+		rc = parse_string(c, &env->benchmark_id);
+	else if (m == 1)
+		rc = parse_integer(c, INT32_MIN, INT32_MAX,
+		    "expected a 32-bit integer", &env->schema_version);
+	else
+		rc = parse_string(c, &env->started_at);
+	c->member = NULL;
+	return rc;
+}
+
+static int
+commit_member(struct ctx *c, size_t m)
+{
+	struct jp_str *s = &c->env->commit[m];
+
+	c->member = commit_members[m];
+	if (parse_string(c, s) == -1)
+		return -1;
+	/* Postgres text cannot hold it, and libpq takes C strings. */
+	if (memchr(s->ptr, '\0', s->len) != NULL)
+		return malformed(c, "contains U+0000");
+	if (m == COMMIT_TIMESTAMP && !timestamp_valid(s->ptr, s->len))
+		return malformed(c, "not an RFC 3339 date-time");
+	c->member = NULL;
 	return 0;
+}
+
+static int
+envelope_member(struct ctx *c, size_t m)
+{
+	int rc;
+
+	c->section = envelope_members[m];
+	if (m == 0)
+		rc = parse_members(c, run_meta_members, 3, run_meta_member);
+	else if (m == 1)
+		rc = parse_members(c, commit_members, COMMIT_NFIELDS,
+		    commit_member);
+	else
+		rc = parse_records(c);
+	if (rc == 0)
+		c->section = NULL;
+	return rc;
 }
 
 int
 envelope_parse(struct envelope *env, char *body, size_t len,
     struct api_error *err)
 {
-	static const char *const names[] = { "run_meta", "commit", "records" };
 	struct ctx c = { .env = env, .err = err, .index = -1, .elem = -1 };
-	struct jp_str name;
-	unsigned seen = 0, bit;
-	size_t i, m;
-	int rc;
 
 	memset(env, 0, sizeof(*env));
 	if ((env->arena = arena_new()) == NULL) {
@@ -610,34 +606,8 @@ envelope_parse(struct envelope *env, char *body, size_t len,
 		return -1;
 	}
 	jp_init(&c.jp, body, len);
-	if (jp_peek(&c.jp) != JP_OBJECT)
-		return wrong_type(&c, "expected an object", jp_peek(&c.jp));
-	jp_object_begin(&c.jp);
-	for (i = 0; (rc = jp_object_next(&c.jp, i, &name)) == 1; i++) {
-		for (m = 0; m < 3 && !str_is(&name, names[m]); m++)
-			;
-		if (m == 3)
-			return unknown_member(&c, &name);
-		bit = 1u << m;
-		if (seen & bit)
-			return duplicate_member(&c, &name);
-		seen |= bit;
-		c.section = names[m];
-		if (m == 0)
-			rc = parse_run_meta(&c);
-		else if (m == 1)
-			rc = parse_commit(&c);
-		else
-			rc = parse_records(&c);
-		if (rc == -1)
-			return -1;
-		c.section = NULL;
-	}
-	if (rc == -1)
-		return lexical(&c);
-	for (m = 0; m < 3; m++)
-		if (!(seen & (1u << m)))
-			return missing_member(&c, names[m]);
+	if (parse_members(&c, envelope_members, 3, envelope_member) == -1)
+		return -1;
 	if (jp_end(&c.jp) == -1)
 		return lexical(&c);
 	return 0;

@@ -18,12 +18,8 @@ enum commit_field {
 	COMMIT_TREE_SHA, COMMIT_URL, COMMIT_NFIELDS
 };
 
-/* JSON member name and column of each commit field, in enum order. */
-struct commit_column {
-	const char *member;
-	const char *column;
-};
-extern const struct commit_column commit_columns[COMMIT_NFIELDS];
+/* The JSON member name of each commit field, in enum order. */
+extern const char *const commit_members[COMMIT_NFIELDS];
 
 struct envelope {
 	struct arena *arena;		/* owns records and their arrays */
