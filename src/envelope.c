@@ -453,6 +453,9 @@ parse_record(struct ctx *c)
 			c->member = "kind";
 			if (parse_string(c, &kindname) == -1)
 				return -1;
+			/* The lenient scan and this pass must agree. */
+			if (!str_is(&kindname, k->name))
+				return malformed(c, "unreadable kind");
 			c->member = NULL;
 			continue;
 		}
