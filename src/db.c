@@ -327,30 +327,52 @@ db_connect(struct db *db, struct api_error *err)
 	return 0;
 }
 
+/*
+ * Sends the buffered COPY data once it makes a chunk (or all of it), so a
+ * row of any size streams through a buffer of bounded size.
+ */
+static int
+copy_flush(struct db *db, bool all)
+{
+	if (db->copy.len == 0 || (!all && db->copy.len < COPY_CHUNK))
+		return 0;
+	if (PQputCopyData(db->conn, db->copy.data, (int)db->copy.len) != 1)
+		return -1;
+	db->copy.len = 0;
+	return 0;
+}
+
 /* COPY text format: backslash, tab, newline and CR are escaped. */
 static int
-copy_text(struct buf *b, const char *s, size_t n)
+copy_text(struct db *db, const char *s, size_t n)
 {
-	const char *p, *end = s + n;
+	struct buf *b = &db->copy;
+	const char *p, *end;
+	size_t slice;
 
-	if (buf_reserve(b, n * 2) == -1)
-		return -1;
-	for (p = s; p < end; p++) {
-		char c = *p, e = 0;
+	for (; n > 0; s += slice, n -= slice) {
+		slice = n < COPY_CHUNK ? n : COPY_CHUNK;
+		if (buf_reserve(b, slice * 2) == -1)
+			return -1;
+		for (p = s, end = s + slice; p < end; p++) {
+			char c = *p, e = 0;
 
-		switch (c) {
-		case '\\': e = '\\'; break;
-		case '\t': e = 't'; break;
-		case '\n': e = 'n'; break;
-		case '\r': e = 'r'; break;
+			switch (c) {
+			case '\\': e = '\\'; break;
+			case '\t': e = 't'; break;
+			case '\n': e = 'n'; break;
+			case '\r': e = 'r'; break;
+			}
+			if (e) {
+				b->data[b->len++] = '\\';
+				b->data[b->len++] = e;
+			} else
+				b->data[b->len++] = c;
 		}
-		if (e) {
-			b->data[b->len++] = '\\';
-			b->data[b->len++] = e;
-		} else
-			b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		if (copy_flush(db, false) == -1)
+			return -1;
 	}
-	b->data[b->len] = '\0';
 	return 0;
 }
 
@@ -370,18 +392,18 @@ copy_int(struct buf *b, int64_t v)
 }
 
 static int
-copy_row(struct buf *b, const struct record *r, const struct jp_str *stamp)
+copy_row(struct db *db, const struct record *r, const struct jp_str *stamp)
 {
 	const struct kind *k = r->kind;
 	const struct value *v;
+	struct buf *b = &db->copy;
 	char tmp[40];
 	size_t f, i;
 	int rc = copy_int(b, r->measurement_id);
 
 	for (f = 0; rc == 0 && f < k->nfields; f++) {
 		v = &r->values[f];
-		rc = buf_add(b, "\t", 1);
-		if (rc == -1)
+		if ((rc = buf_add(b, "\t", 1)) == -1)
 			break;
 		if (v->null) {
 			rc = buf_add(b, "\\N", 2);
@@ -390,7 +412,7 @@ copy_row(struct buf *b, const struct record *r, const struct jp_str *stamp)
 		switch (k->fields[f].type) {
 		case FT_STR:
 		case FT_STR_OPT:
-			rc = copy_text(b, v->u.str.ptr, v->u.str.len);
+			rc = copy_text(db, v->u.str.ptr, v->u.str.len);
 			break;
 		case FT_I32:
 		case FT_I64:
@@ -399,9 +421,14 @@ copy_row(struct buf *b, const struct record *r, const struct jp_str *stamp)
 			break;
 		case FT_I64_ARR:
 			rc = buf_add(b, "{", 1);
-			for (i = 0; rc == 0 && i < v->u.arr.n; i++)
-				rc = (i ? buf_add(b, ",", 1) : 0) == 0 ?
-				    copy_int(b, v->u.arr.v[i]) : -1;
+			for (i = 0; rc == 0 && i < v->u.arr.n; i++) {
+				if (i > 0)
+					rc = buf_add(b, ",", 1);
+				if (rc == 0)
+					rc = copy_int(b, v->u.arr.v[i]);
+				if (rc == 0)
+					rc = copy_flush(db, false);
+			}
 			if (rc == 0)
 				rc = buf_add(b, "}", 1);
 			break;
@@ -414,8 +441,10 @@ copy_row(struct buf *b, const struct record *r, const struct jp_str *stamp)
 	}
 	if (rc == 0 && stamp != NULL)
 		rc = buf_add(b, "\t", 1) == 0 ?
-		    copy_text(b, stamp->ptr, stamp->len) : -1;
-	return rc == 0 ? buf_add(b, "\n", 1) : -1;
+		    copy_text(db, stamp->ptr, stamp->len) : -1;
+	if (rc == 0)
+		rc = buf_add(b, "\n", 1);
+	return rc == 0 ? copy_flush(db, false) : -1;
 }
 
 struct slot {
@@ -492,21 +521,14 @@ copy_rows(struct db *db, const struct envelope *env, const struct kind *k,
 	}
 	PQclear(res);
 	db->copy.len = 0;
-	for (i = 0; i < n; i++) {
-		if (copy_row(&db->copy, env->records[rows[i].pos],
-		    stamp ? ts : NULL) == -1) {
-			PQputCopyEnd(db->conn, "out of memory");
-			api_error_set(err, 500, "internal", "out of memory");
-			goto drain;
-		}
-		if (db->copy.len >= COPY_CHUNK || i + 1 == n) {
-			if (PQputCopyData(db->conn, db->copy.data,
-			    (int)db->copy.len) != 1) {
-				pg_fail(db, NULL, "COPY data", err);
-				goto drain;
-			}
-			db->copy.len = 0;
-		}
+	for (i = 0; i < n; i++)
+		if (copy_row(db, env->records[rows[i].pos],
+		    stamp ? ts : NULL) == -1)
+			break;
+	if (i < n || copy_flush(db, true) == -1) {
+		pg_fail(db, NULL, "COPY data", err);
+		PQputCopyEnd(db->conn, "benchingest could not send a row");
+		goto drain;
 	}
 	if (PQputCopyEnd(db->conn, NULL) != 1) {
 		pg_fail(db, NULL, "COPY end", err);

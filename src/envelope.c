@@ -194,55 +194,57 @@ parse_double(struct ctx *c, double *out)
 	return 0;
 }
 
-static int
-scratch_push(struct envelope *env, size_t n, int64_t v)
+/*
+ * Upper bound of the elements of the array whose '[' was just consumed: one
+ * more than its commas up to the first ']'.  A valid integer array has
+ * nothing nested, so the bound is exact for it; anything else fails to
+ * parse before it could run past the bound.
+ */
+static size_t
+array_bound(const char *p, const char *end)
 {
-	int64_t *p;
-	size_t cap;
+	const char *close = memchr(p, ']', (size_t)(end - p));
+	size_t n = 1;
 
-	if (n == env->scratch_cap) {
-		cap = env->scratch_cap ? env->scratch_cap * 2 : 64;
-		if ((p = realloc(env->scratch, cap * sizeof(*p))) == NULL)
-			return -1;
-		env->scratch = p;
-		env->scratch_cap = cap;
+	if (close == NULL)
+		close = end;
+	while ((p = memchr(p, ',', (size_t)(close - p))) != NULL) {
+		n++;
+		p++;
 	}
-	env->scratch[n] = v;
-	return 0;
+	return n;
 }
 
+/* Straight into the arena, sized once: no copy of a big array is held. */
 static int
 parse_int_array(struct ctx *c, struct value *v)
 {
 	enum jp_type t = jp_peek(&c->jp);
-	size_t n = 0;
-	int64_t x;
+	size_t n = 0, cap;
 	int rc;
 
 	if (t != JP_ARRAY)
 		return wrong_type(c, "expected an array of 64-bit integers", t);
 	jp_array_begin(&c->jp);
+	cap = array_bound(c->jp.p, c->jp.end);
+	if ((v->u.arr.v = arena_alloc(c->env->arena,
+	    cap * sizeof(int64_t))) == NULL) {
+		api_error_set(c->err, 500, "internal", "out of memory");
+		return -1;
+	}
 	while ((rc = jp_array_next(&c->jp, n)) == 1) {
 		c->elem = (long)n;
+		if (n == cap)
+			return malformed(c, "expected a 64-bit integer");
 		if (parse_integer(c, INT64_MIN, INT64_MAX,
-		    "expected a 64-bit integer", &x) == -1)
+		    "expected a 64-bit integer", &v->u.arr.v[n]) == -1)
 			return -1;
-		if (scratch_push(c->env, n, x) == -1) {
-			api_error_set(c->err, 500, "internal", "out of memory");
-			return -1;
-		}
 		n++;
 	}
 	c->elem = -1;
 	if (rc == -1)
 		return lexical(c);
 	v->u.arr.n = n;
-	v->u.arr.v = arena_alloc(c->env->arena, n * sizeof(int64_t));
-	if (v->u.arr.v == NULL) {
-		api_error_set(c->err, 500, "internal", "out of memory");
-		return -1;
-	}
-	memcpy(v->u.arr.v, c->env->scratch, n * sizeof(int64_t));
 	return 0;
 }
 
@@ -694,6 +696,5 @@ envelope_free(struct envelope *env)
 {
 	arena_free(env->arena);
 	free(env->records);
-	free(env->scratch);
 	memset(env, 0, sizeof(*env));
 }

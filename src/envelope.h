@@ -31,8 +31,6 @@ struct envelope {
 	size_t nrecords;
 	size_t records_cap;
 	size_t kind_count[KIND_COUNT];	/* records of each kind */
-	int64_t *scratch;		/* integer arrays while parsing */
-	size_t scratch_cap;
 };
 
 /*
