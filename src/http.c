@@ -56,6 +56,8 @@ http_request_init(struct http_request *req, FCGX_Request *fcgx,
 	req->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", env);
 	req->content_length = parse_length(FCGX_GetParam("CONTENT_LENGTH",
 	    env));
+	req->body_too_large = FCGX_GetParam("BENCHINGEST_BODY_TOO_LARGE",
+	    env) != NULL;
 
 	/* nginx's DOCUMENT_URI is the decoded path without the query. */
 	if ((path = FCGX_GetParam("DOCUMENT_URI", env)) == NULL &&
@@ -102,7 +104,7 @@ http_read_body(struct http_request *req, long long limit, char **body,
 
 	*body = NULL;
 	*len = 0;
-	if (req->content_length > limit) {
+	if (req->body_too_large || req->content_length > limit) {
 		api_error_set(err, 413, "payload_too_large", NULL);
 		return -1;
 	}

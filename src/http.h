@@ -27,6 +27,7 @@ struct http_request {
 	const char *content_type;
 	const char *authorization;
 	long long content_length;	/* -1: absent */
+	bool body_too_large;		/* nginx refused the body already */
 	bool head;
 	struct request_summary summary;
 };
