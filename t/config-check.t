@@ -186,6 +186,10 @@ subtest 'max_requests: a worker is replaced after serving N requests' => sub {
 	ok(BenchTest::wait_for(sub { !BenchTest::pid_alive($first) }, 30),
 	    '... and then exited');
 	my $log = $m->log;
+	like($log, qr{^benchingest\[\d+\]: info: GET /api/health status=200}m,
+	    'log_level = debug: request lines are logged');
+	like($log, qr/^benchingest\[$master\]: debug: /m,
+	    '... and so are debug lines');
 	for my $pid (sort keys %served) {
 		like($log, qr/^benchingest\[$master\]: debug: .*\b$pid\b/m,
 		    "worker $pid was started by the master");

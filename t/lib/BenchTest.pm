@@ -3,14 +3,9 @@ package BenchTest;
 # Integration-test harness: a real Postgres cluster, a fresh migrated
 # database per test object, a real benchingest master with its workers and a
 # real nginx in front of it, all torn down again even when a test dies.
-#
-#   use strict; use warnings; use FindBin; use lib "$FindBin::Bin/lib";
-#   use Test::More; use BenchTest;
-#   my $t = BenchTest->new(workers => 3);
-#   my $r = $t->ingest(BenchTest::envelope());
-#
-# The API is described in t/README or the harness brief; additions beyond it
-# are marked "extra" below.
+# The interface is documented at the end of this file (perldoc).
+
+# Additions beyond the original brief are marked "extra".
 
 use strict;
 use warnings;
@@ -941,3 +936,96 @@ END {
 }
 
 1;
+
+__END__
+
+=head1 NAME
+
+BenchTest - integration-test harness for benchingest
+
+=head1 SYNOPSIS
+
+    use strict; use warnings; use FindBin; use lib "$FindBin::Bin/lib";
+    use Test::More; use BenchTest;
+
+    my $t = BenchTest->new(workers => 3, config => { log_level => 'debug' });
+    my $r = $t->ingest(BenchTest::envelope());
+    is($r->{status}, 200);
+    is_deeply($t->row_counts->{commits}, 1);
+
+=head1 CLUSTER
+
+With C<BENCHINGEST_TEST_PGHOST> and C<BENCHINGEST_TEST_PGPORT> set (as
+script/test does) every object uses that cluster as superuser C<postgres>.
+Otherwise the first object starts a throwaway cluster (C<start_cluster()>,
+exported), stopped in END.  C<private_cluster =E<gt> 1> gives an object a
+cluster of its own, which C<cluster_stop> and C<cluster_start> control.
+
+=head1 CONSTRUCTOR
+
+C<< BenchTest->new(%opt) >> creates database C<bt_PID_N>, migrates it with
+script/benchingest-migrate.in, writes DIR/benchingest.conf and the token
+files, and starts nginx and C<benchingest -f CONF -s DIR/bi.sock>, waiting
+until /api/health answers through nginx (15 s, then BAIL_OUT).  Options:
+
+=over
+
+=item workers => N (default 2)
+
+=item config => { key => value } - extra or overriding lines; undef removes one
+
+=item ingest_token => T, revalidate_token => T - default random; undef: none
+
+=item env => { NAME => value } - environment of benchingest (undef deletes)
+
+=item database => CONNINFO - replaces the database line
+
+=item nginx => 0 - no nginx; start => 0 - only prepare files
+
+=item private_cluster => 1 - (extra) a cluster for this object alone
+
+=item listen => 'HOST:PORT' - (extra) C<-s HOST:PORT>; nginx upstream follows
+
+=item spawn_fcgi => 1 - (extra) run under C<spawn-fcgi -n -s DIR/bi.sock -M 0666>
+
+=back
+
+=head1 METHODS
+
+Accessors: C<base_url dir config_file log_file log ingest_token
+revalidate_token master_pid superuser_conninfo ingest_conninfo>; extras
+C<dbname cluster socket_path nginx_port nginx_pid ingest_token_file
+revalidate_token_file config_text config_value($key)>.
+
+Requests: C<request($method, $path, \%headers, $body)> returns
+C<{status, headers (lower-case keys), content, json}>;
+C<ingest($envelope_or_string, %o)> with C<token>, C<authorization> (raw
+header), C<content_type>, C<headers>; C<revalidate(%o)> with C<token> or
+C<authorization>; C<health>.
+
+Database: C<dbh> (superuser, AutoCommit), C<new_dbh> (a separate connection),
+C<row_counts>, C<@BenchTest::TABLES>.
+
+Processes: C<worker_pids>, C<wait_workers($n)>, C<signal($sig)>, C<stop>
+(exit code, 128+N if killed by signal N), C<start(no_bail =E<gt> 1)>,
+C<wait_master_exit($timeout)>, C<stop_nginx>, C<start_nginx>,
+C<set_config(key =E<gt> value)> (rewrites the file; send HUP yourself),
+C<log_mark> and C<log_since($mark)>, C<run_benchingest(@args, {env =E<gt> ...})>,
+C<spawn(\@argv)>.
+
+Functions: C<envelope(%overrides)> (top-level members, or dotted paths such
+as C<'commit.sha'> / C<'records.0.value_ns'>; undef deletes),
+C<with_sha($env, $sha)>, C<random_sha()>, C<big_envelope_json($n, sha =E<gt>,
+timestamp =E<gt>, dataset =E<gt>)>, C<wait_for(sub, $timeout)>,
+C<free_port()>, C<run_cmd(\@argv, env =E<gt>, stdin =E<gt>, timeout =E<gt>)>,
+C<pid_alive($pid)>, C<pids_matching(qr//)>, C<slurp>, C<spew>, C<bin>.
+
+Environment: C<BENCHINGEST_BIN> (binary), C<BENCHINGEST_TEST_KEEP=1> (keep
+temp dirs), C<BENCHINGEST_TEST_MIGRATE>, C<BENCHINGEST_TEST_SQLDIR>,
+C<BENCHINGEST_TEST_NGINX_SNIPPET>, C<BENCHINGEST_TEST_PGBIN>.
+
+Everything started is stopped in DESTROY and END, also when a test dies or
+gets SIGINT/SIGTERM; a forked child never cleans up its parent's objects
+(leave it with POSIX::_exit).
+
+=cut
