@@ -177,6 +177,17 @@ sub random_sha { _random_hex(20) }
 # Forks and execs @$argv in its own process group.  %o: out (file, appended;
 # stdout and stderr), stdin (file, default /dev/null), env (hash: undef value
 # deletes), umask, chdir.
+# In a child about to exec: no token leaks in from the test's environment;
+# then the test's own variables (undef deletes one).
+sub _child_env {
+	my ($env) = @_;
+	delete @ENV{qw(INGEST_BEARER_TOKEN BENCH_REVALIDATE_TOKEN)};
+	for my $k (keys %{ $env || {} }) {
+		if (defined $env->{$k}) { $ENV{$k} = $env->{$k} }
+		else { delete $ENV{$k} }
+	}
+}
+
 sub _spawn {
 	my ($argv, %o) = @_;
 	my $pid = fork;
@@ -189,14 +200,7 @@ sub _spawn {
 			open STDOUT, '>>', $o{out} or _exit(126);
 			open STDERR, '>>&', \*STDOUT or _exit(126);
 		}
-		delete @ENV{qw(INGEST_BEARER_TOKEN BENCH_REVALIDATE_TOKEN)};
-		for my $k (keys %{ $o{env} || {} }) {
-			if (defined $o{env}{$k}) {
-				$ENV{$k} = $o{env}{$k};
-			} else {
-				delete $ENV{$k};
-			}
-		}
+		_child_env($o{env});
 		umask $o{umask} if defined $o{umask};
 		{ no warnings q(exec); exec { $argv->[0] } @$argv; }
 		print STDERR "exec $argv->[0]: $!\n";
@@ -257,14 +261,7 @@ sub run_cmd {
 		open STDIN, '<', $in // '/dev/null' or _exit(126);
 		open STDOUT, '>', "$dir/stdout" or _exit(126);
 		open STDERR, '>', "$dir/stderr" or _exit(126);
-		delete @ENV{qw(INGEST_BEARER_TOKEN BENCH_REVALIDATE_TOKEN)};
-		for my $k (keys %{ $o{env} || {} }) {
-			if (defined $o{env}{$k}) {
-				$ENV{$k} = $o{env}{$k};
-			} else {
-				delete $ENV{$k};
-			}
-		}
+		_child_env($o{env});
 		{ no warnings q(exec); exec { $argv->[0] } @$argv; }
 		print STDERR "exec $argv->[0]: $!\n";
 		_exit(127);
