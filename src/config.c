@@ -35,6 +35,9 @@ static const struct key keys[] = {
 	  0, 0 },
 	{ "statement_timeout", KEY_INT, OFF(statement_timeout), 0, INT_MAX },
 	{ "log_level", KEY_LOG_LEVEL, OFF(log_level), 0, 0 },
+	{ "max_records", KEY_INT, OFF(max_records), 0, INT_MAX },
+	{ "max_string_bytes", KEY_INT, OFF(max_string_bytes), 1, 1LL << 30 },
+	{ "user", KEY_STRING, OFF(user), 0, 0 },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -189,6 +192,8 @@ config_load(const char *path, struct config *cfg, char *errbuf,
 	cfg->max_body_bytes = 64LL * 1024 * 1024;
 	cfg->statement_timeout = 30000;
 	cfg->log_level = LOG_INFO;
+	cfg->max_records = 1000000;
+	cfg->max_string_bytes = 16LL * 1024 * 1024;
 
 	if ((fp = fopen(path, "re")) == NULL) {
 		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
@@ -266,6 +271,7 @@ void
 config_free(struct config *cfg)
 {
 	free(cfg->database);
+	free(cfg->user);
 	free_secret(cfg->ingest_token);
 	free_secret(cfg->revalidate_token);
 	memset(cfg, 0, sizeof(*cfg));

@@ -13,6 +13,9 @@ struct config {
 	char *revalidate_token;
 	long long statement_timeout;	/* milliseconds, 0: none */
 	enum log_level log_level;
+	long long max_records;		/* records in one envelope */
+	long long max_string_bytes;	/* any one decoded string */
+	char *user;			/* workers run as this user */
 };
 
 #define CONFIG_DEFAULT_PATH	SYSCONFDIR "/benchingest.conf"

@@ -32,6 +32,7 @@ static const char *const envelope_members[] = {
 /* Where the parser is, so that a message can name the path. */
 struct ctx {
 	struct envelope *env;
+	const struct envelope_limits *limits;
 	struct jp jp;
 	struct api_error *err;
 	const char *section;	/* "run_meta", "commit", "records" or NULL */
@@ -134,6 +135,9 @@ parse_string(struct ctx *c, struct jp_str *out)
 		return wrong_type(c, "expected a string", t);
 	if (jp_string(&c->jp, out) == -1)
 		return lexical(c);
+	if (out->len > c->limits->max_string_bytes)
+		return malformed(c, "string longer than %zu bytes",
+		    c->limits->max_string_bytes);
 	return 0;
 }
 
@@ -504,6 +508,11 @@ parse_records(struct ctx *c)
 	jp_array_begin(&c->jp);
 	for (i = 0; (rc = jp_array_next(&c->jp, i)) == 1; i++) {
 		c->index = (long)i;
+		if (i == c->limits->max_records) {
+			c->index = -1;
+			return malformed(c, "more than %zu records",
+			    c->limits->max_records);
+		}
 		if (parse_record(c) == -1)
 			return -1;
 	}
@@ -601,9 +610,10 @@ envelope_member(struct ctx *c, size_t m)
 
 int
 envelope_parse(struct envelope *env, char *body, size_t len,
-    struct api_error *err)
+    const struct envelope_limits *limits, struct api_error *err)
 {
-	struct ctx c = { .env = env, .err = err, .index = -1, .elem = -1 };
+	struct ctx c = { .env = env, .limits = limits, .err = err,
+	    .index = -1, .elem = -1 };
 
 	memset(env, 0, sizeof(*env));
 	if ((env->arena = arena_new()) == NULL) {

@@ -21,6 +21,12 @@ enum commit_field {
 /* The JSON member name of each commit field, in enum order. */
 extern const char *const commit_members[COMMIT_NFIELDS];
 
+/* Bounds on what one body may hold, beyond its size (benchingest.conf(5)). */
+struct envelope_limits {
+	size_t max_records;
+	size_t max_string_bytes;
+};
+
 struct envelope {
 	struct arena *arena;		/* owns records and their arrays */
 	int64_t schema_version;
@@ -38,7 +44,7 @@ struct envelope {
  * must stay alive, with body[len] == '\0', as long as the envelope.
  */
 int	envelope_parse(struct envelope *, char *body, size_t len,
-	    struct api_error *);
+	    const struct envelope_limits *, struct api_error *);
 /* Steps 4 and 5, then every record's measurement_id. */
 int	envelope_validate(struct envelope *, struct api_error *);
 void	envelope_free(struct envelope *);

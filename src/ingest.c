@@ -25,6 +25,9 @@ void
 ingest_handle(struct http_request *req, struct route_ctx *ctx)
 {
 	const struct config *cfg = ctx->cfg;
+	const struct envelope_limits limits = {
+		(size_t)cfg->max_records, (size_t)cfg->max_string_bytes
+	};
 	struct envelope env;
 	struct ingest_counts counts;
 	struct api_error err;
@@ -41,7 +44,7 @@ ingest_handle(struct http_request *req, struct route_ctx *ctx)
 	}
 	if (http_read_body(req, cfg->max_body_bytes, &body, &len, &err) == -1)
 		goto fail;
-	if (envelope_parse(&env, body, len, &err) == -1)
+	if (envelope_parse(&env, body, len, &limits, &err) == -1)
 		goto fail;
 	req->summary.records = (long long)env.nrecords;
 	summary_sha(req->summary.sha, sizeof(req->summary.sha),

@@ -9,6 +9,7 @@
 #include "listen.h"
 #include "log.h"
 #include "master.h"
+#include "privsep.h"
 
 static void
 usage(void)
@@ -80,6 +81,11 @@ main(int argc, char *argv[])
 		ch = check(path, &cfg);
 		config_free(&cfg);
 		return ch;
+	}
+	if (privsep_check(cfg.user, why, sizeof(why)) == -1) {
+		fprintf(stderr, "benchingest: %s\n", why);
+		config_free(&cfg);
+		return 1;
 	}
 	if (addr != NULL)
 		fd = listen_open(addr, why, sizeof(why));

@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "master.h"
+#include "privsep.h"
 #include "worker.h"
 
 #define MAX_CHILDREN	512
@@ -62,6 +63,7 @@ spawn(const struct config *cfg, int listen_fd, unsigned generation,
     const sigset_t *origmask)
 {
 	struct sigaction sa;
+	char why[256];
 	pid_t pid;
 	int i, rc;
 
@@ -79,6 +81,10 @@ spawn(const struct config *cfg, int listen_fd, unsigned generation,
 		sigaction(SIGCHLD, &sa, NULL);
 		sigaction(SIGHUP, &sa, NULL);
 		sigprocmask(SIG_SETMASK, origmask, NULL);
+		if (privsep_drop(cfg->user, why, sizeof(why)) == -1) {
+			log_msg(LOG_ERROR, "worker: %s", why);
+			_exit(1);
+		}
 		rc = worker_run(cfg, listen_fd);
 		_exit(rc);
 	}
@@ -137,6 +143,12 @@ reload(const char *path, struct config *cfg, unsigned *generation)
 	if (config_load(path, &fresh, why, sizeof(why)) == -1) {
 		log_msg(LOG_ERROR, "reload failed, keeping the running "
 		    "configuration: %s", why);
+		return;
+	}
+	if (privsep_check(fresh.user, why, sizeof(why)) == -1) {
+		log_msg(LOG_ERROR, "reload failed, keeping the running "
+		    "configuration: %s", why);
+		config_free(&fresh);
 		return;
 	}
 	config_free(cfg);

@@ -485,6 +485,9 @@ sub new {
 	    [database => $opt{database} // $self->ingest_conninfo],
 	    [workers => $opt{workers} // 2],
 	);
+	# As root, benchingest refuses to start without a user for its workers.
+	my $user = exists $opt{user} ? $opt{user} : ($> == 0 ? 'nobody' : undef);
+	push @config, [user => $user] if defined $user;
 	push @config, [ingest_token_file => "$self->{dir}/ingest.token"]
 	    if defined $self->{ingest_token};
 	push @config, [revalidate_token_file => "$self->{dir}/revalidate.token"]

@@ -65,6 +65,8 @@ with(const char *base, const char *from, const char *to)
 	return s;
 }
 
+static struct envelope_limits limits = { 1000000, 16 * 1024 * 1024 };
+
 struct outcome {
 	int status;		/* 0: accepted */
 	const char *class;
@@ -84,7 +86,7 @@ run(const char *json, size_t len)
 	memcpy(body, json, len);
 	body[len] = '\0';
 	api_error_clear(&err);
-	if (envelope_parse(&env, body, len, &err) == 0 &&
+	if (envelope_parse(&env, body, len, &limits, &err) == 0 &&
 	    envelope_validate(&env, &err) == 0)
 		o.nrecords = env.nrecords;
 	else {
@@ -405,12 +407,50 @@ duplicates_kept(void)
 	char *body = with(ENVELOPE, VS "]}", VS "," QM "," QM "]}");
 
 	api_error_clear(&err);
-	ok(envelope_parse(&env, body, strlen(body), &err) == 0 &&
+	ok(envelope_parse(&env, body, strlen(body), &limits, &err) == 0 &&
 	    envelope_validate(&env, &err) == 0 && env.nrecords == 7 &&
 	    env.kind_count[0] == 3 &&
 	    env.records[0]->measurement_id == env.records[6]->measurement_id,
 	    "duplicate keys are kept in order with the same id");
 	envelope_free(&env);
+}
+
+static void
+limits_enforced(void)
+{
+	struct envelope_limits saved = limits;
+
+	limits.max_records = 5;
+	accepted("exactly max_records records", ENVELOPE);
+	limits.max_records = 4;
+	MALFORMED("more than max_records records", ENVELOPE,
+	    "records: more than 4 records");
+	limits = saved;
+	limits.max_string_bytes = 40;
+	accepted("strings up to max_string_bytes", ENVELOPE);
+	MALFORMED("a record string over max_string_bytes", with(ENVELOPE,
+	    "\"dataset\":\"tpch\"",
+	    "\"dataset\":\"0123456789012345678901234567890123456789x\""),
+	    "records[0].dataset: string longer than 40 bytes");
+	MALFORMED("a commit string over max_string_bytes", with(ENVELOPE,
+	    "\"message\":\"m\"",
+	    "\"message\":\"0123456789012345678901234567890123456789x\""),
+	    "commit.message: string longer than 40 bytes");
+	/* Decoded bytes count: each \\u00e9 is six in JSON, two in UTF-8. */
+	{
+		char msg[256] = "\"message\":\"";
+		int i;
+
+		for (i = 0; i < 20; i++)
+			strcat(msg, "\\u00e9");
+		accepted("20 escaped e-acutes are 40 bytes", with(ENVELOPE,
+		    "\"message\":\"m\"", strcat(msg, "\"")));
+		msg[strlen(msg) - 1] = '\0';
+		MALFORMED("21 escaped e-acutes are 42 bytes", with(ENVELOPE,
+		    "\"message\":\"m\"", strcat(msg, "\\u00e9\"")),
+		    "commit.message: string longer than 40 bytes");
+	}
+	limits = saved;
 }
 
 int
@@ -422,6 +462,7 @@ main(void)
 	timestamps();
 	version_and_records();
 	duplicates_kept();
+	limits_enforced();
 	while (nowned > 0)
 		free(owned[--nowned]);
 	return done_testing();

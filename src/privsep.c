@@ -1,0 +1,62 @@
+#include <sys/types.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "privsep.h"
+
+int
+privsep_check(const char *user, char *why, size_t whylen)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return 0;
+	if (user == NULL) {
+		snprintf(why, whylen, "refusing to run as root: set \"user\" "
+		    "in the config file to the account the workers should run "
+		    "as, or start benchingest as that account");
+		return -1;
+	}
+	errno = 0;
+	if ((pw = getpwnam(user)) == NULL) {
+		snprintf(why, whylen, "user \"%s\": %s", user,
+		    errno ? strerror(errno) : "no such user");
+		return -1;
+	}
+	if (pw->pw_uid == 0) {
+		snprintf(why, whylen, "user \"%s\" is root: name an "
+		    "unprivileged account", user);
+		return -1;
+	}
+	return 0;
+}
+
+int
+privsep_drop(const char *user, char *why, size_t whylen)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return 0;
+	if (privsep_check(user, why, whylen) == -1)
+		return -1;
+	pw = getpwnam(user);
+	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
+	    setuid(pw->pw_uid) == -1) {
+		snprintf(why, whylen, "cannot become %s: %s", user,
+		    strerror(errno));
+		return -1;
+	}
+	/* A process that can get root back has not dropped it. */
+	if (setuid(0) == 0) {
+		snprintf(why, whylen, "could regain root after dropping to %s",
+		    user);
+		return -1;
+	}
+	return 0;
+}
