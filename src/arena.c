@@ -3,7 +3,7 @@
 
 #include "arena.h"
 
-#define CHUNK_SIZE	(256 * 1024)
+#define CHUNK_SIZE	((size_t)256 * 1024)
 #define ALIGNMENT	16
 
 struct chunk {

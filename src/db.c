@@ -12,9 +12,9 @@
 #include "log.h"
 
 #define MAX_ATTEMPTS	5
-#define COPY_CHUNK	(256 * 1024)
+#define COPY_CHUNK	((size_t)256 * 1024)
 /* Below this a table is counted exactly; above, the planner's estimate. */
-#define EXACT_COUNT_BYTES	(8 * 1024 * 1024)
+#define EXACT_COUNT_BYTES	(8LL * 1024 * 1024)
 /* Batches this large first try a plain COPY into the table. */
 #define DIRECT_MIN_ROWS		1000
 
@@ -647,7 +647,11 @@ static void
 backoff(int attempt)
 {
 	struct timespec ts;
-	long ms = (10L << attempt) + rand() % 10;
+	long ms;
+
+	/* Jitter from the clock, so that two retrying workers drift apart. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ms = (10L << attempt) + ts.tv_nsec % 10;
 
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000L;

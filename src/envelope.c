@@ -255,7 +255,7 @@ parse_int_array(struct ctx *c, struct value *v)
 static int
 parse_field(struct ctx *c, const struct field *f, struct value *v)
 {
-	struct jp_str s;
+	struct jp_str s = { NULL, 0 };
 
 	v->null = false;
 	if ((f->type == FT_STR_OPT || f->type == FT_I64_OPT) &&
@@ -388,7 +388,8 @@ push_record(struct envelope *env, struct record *r)
 
 	if (env->nrecords == env->records_cap) {
 		cap = env->records_cap ? env->records_cap * 2 : 64;
-		if ((p = realloc(env->records, cap * sizeof(*p))) == NULL)
+		if ((p = realloc(env->records, cap * sizeof(struct record *))) ==
+		    NULL)
 			return -1;
 		env->records = p;
 		env->records_cap = cap;

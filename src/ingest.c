@@ -15,8 +15,11 @@ summary_sha(char *out, size_t size, const struct jp_str *sha)
 	for (i = 0; i + 1 < size && i < sha->len; i++) {
 		char c = sha->ptr[i];
 
-		out[i] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		    (c >= 'A' && c <= 'Z') ? c : '?';
+		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z'))
+			out[i] = c;
+		else
+			out[i] = '?';
 	}
 	out[i] = '\0';
 }

@@ -30,9 +30,14 @@ log_safe(char *dst, size_t size, const char *src)
 {
 	size_t i;
 
-	for (i = 0; i + 1 < size && src[i] != '\0'; i++)
-		dst[i] = (unsigned char)src[i] <= ' ' || src[i] == '"' ||
-		    (unsigned char)src[i] >= 0x7f ? '?' : src[i];
+	for (i = 0; i + 1 < size && src[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (c <= ' ' || c == '"' || c >= 0x7f)
+			dst[i] = '?';
+		else
+			dst[i] = src[i];
+	}
 	dst[i] = '\0';
 }
 
