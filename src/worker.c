@@ -87,6 +87,17 @@ handle(FCGX_Request *fcgx, struct route_ctx *ctx)
 	log_request(&req, now_ms() - start);
 }
 
+/* Out of descriptors, say: log it and pause rather than spin. */
+static void
+accept_failed(int rc)
+{
+	struct timespec pause = { 0, 100000000L };	/* 100 ms */
+
+	log_msg(LOG_WARN, "accept: %s", rc < -1 ? strerror(-rc) :
+	    "FastCGI handshake failed");
+	nanosleep(&pause, NULL);
+}
+
 int
 worker_run(const struct config *cfg, int listen_fd)
 {
@@ -97,6 +108,7 @@ worker_run(const struct config *cfg, int listen_fd)
 	sigset_t block, waitmask;
 	FCGX_Request fcgx;
 	long long served = 0;
+	int rc;
 
 	/* A worker whose master is gone must not linger. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -143,8 +155,12 @@ worker_run(const struct config *cfg, int listen_fd)
 			break;
 		}
 		/* The socket is non-blocking: another worker may win. */
-		if (FCGX_Accept_r(&fcgx) < 0)
+		if ((rc = FCGX_Accept_r(&fcgx)) < 0) {
+			if (rc != -EAGAIN && rc != -EWOULDBLOCK &&
+			    rc != -EINTR && rc != -ECONNABORTED)
+				accept_failed(rc);
 			continue;
+		}
 		handle(&fcgx, &ctx);
 		FCGX_Finish_r(&fcgx);
 		if (cfg->max_requests > 0 && ++served >= cfg->max_requests) {
