@@ -151,6 +151,18 @@ sqlstate_is(const struct db *db, const char *state)
 	return strcmp(db->sqlstate, state) == 0;
 }
 
+/*
+ * The server is going or gone: a broken connection, or an administrator
+ * shutdown (class 08, 57P01..57P03) that arrives just before the close.
+ */
+static bool
+connection_lost(const struct db *db)
+{
+	return PQstatus(db->conn) != CONNECTION_OK ||
+	    strncmp(db->sqlstate, "08", 2) == 0 ||
+	    strncmp(db->sqlstate, "57P0", 4) == 0;
+}
+
 static int
 exec_ok(struct db *db, PGresult *res, ExecStatusType want, const char *what,
     struct api_error *err)
@@ -670,7 +682,7 @@ db_ingest(struct db *db, const struct envelope *env,
 			return -1;
 		if (ingest_once(db, env, counts, err) == 0)
 			return 0;
-		if (PQstatus(db->conn) != CONNECTION_OK) {
+		if (connection_lost(db)) {
 			/* The server went away; the write is idempotent. */
 			drop_connection(db);
 			if (reconnected) {
@@ -707,12 +719,10 @@ run(struct db *db, const char *sql, int nparams, const char *const *params,
 		if (PQresultStatus(res) == PGRES_TUPLES_OK ||
 		    PQresultStatus(res) == PGRES_COMMAND_OK)
 			return res;
-		if (PQstatus(db->conn) == CONNECTION_OK) {
-			pg_fail(db, res, "query", err);
-			PQclear(res);
-			return NULL;
-		}
+		pg_fail(db, res, "query", err);
 		PQclear(res);
+		if (!connection_lost(db))
+			return NULL;
 		drop_connection(db);
 	}
 	api_error_set(err, 503, "unavailable", "connection lost");

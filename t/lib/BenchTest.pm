@@ -612,6 +612,9 @@ sub _nginx_conf {
 	my ($self) = @_;
 	my $d = $self->{dir};
 	my $snippet = nginx_snippet();
+	# Option upstreams: more backends (addresses as in a server line).
+	my $extra = join '', map { "        server $_;\n" }
+	    @{ $self->{opt}{upstreams} || [] };
 	return <<"EOF";
 daemon off;
 master_process on;
@@ -627,7 +630,9 @@ http {
     proxy_temp_path $d/nginx-tmp/proxy;
     uwsgi_temp_path $d/nginx-tmp/uwsgi;
     scgi_temp_path $d/nginx-tmp/scgi;
-    upstream benchingest { server $self->{upstream}; }
+    upstream benchingest {
+        server $self->{upstream};
+$extra    }
     server {
         listen 127.0.0.1:$self->{nginx_port};
         include $snippet;
