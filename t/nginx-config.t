@@ -6,6 +6,9 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use File::Temp qw(tempdir);
+use HTTP::Tiny;
+use IO::Socket::INET;
+use POSIX ();
 use Test::More;
 use BenchTest;
 
@@ -30,6 +33,40 @@ my $out = `nginx -t -q -c $dir/nginx.conf -p $dir 2>&1`;
 is($?, 0, 'the TLS example server passes nginx -t') or diag($out);
 like($site, qr/return 301 https:/, 'plain HTTP redirects to HTTPS');
 like($site, qr/server_tokens off/, 'no server tokens');
+like($site, qr/ssl_protocols TLSv1\.2 TLSv1\.3;/, 'modern TLS protocols only');
+like($site, qr/limit_req zone=benchingest_post/, 'the POST routes are rate limited');
+
+# The example's rate limiting, served for real over plain HTTP on loopback:
+# its map and zone, its limit_req lines, with a burst small enough to reach,
+# in front of a location that answers 204 after the limit has had its say.
+my ($map) = $site =~ /(map \$request_method.*?\n\}\n)/s;
+my ($zone) = $site =~ /(limit_req_zone [^\n]*\n)/;
+my ($limit) = $site =~ /(\tlimit_req zone=[^\n]*\n\tlimit_req_status [^\n]*\n)/;
+ok($map && $zone && $limit, 'found the map, zone and limit_req lines');
+$_ //= '' for $map, $zone, $limit;
+$zone =~ s/rate=\S+;/rate=1r\/m;/;
+$limit =~ s/burst=\d+/burst=2/;
+my $port = BenchTest::free_port();
+mkdir "$dir/rl";
+spew("$dir/rl/nginx.conf", "daemon off; pid $dir/rl/nginx.pid; error_log $dir/rl/error.log;\n"
+    . "events {}\nhttp {\n access_log off;\n client_body_temp_path $dir/rl;\n"
+    . $map . $zone
+    . " server {\n  listen 127.0.0.1:$port;\n" . $limit
+    . "  root $dir/rl;\n  location / { try_files /nothing-here =204; }\n }\n}\n");
+my $ngx = fork // die;
+if ($ngx == 0) {
+	{ no warnings 'exec'; exec 'nginx', '-c', "$dir/rl/nginx.conf", '-p', "$dir/rl"; }
+	POSIX::_exit(127);
+}
+BenchTest::wait_for(sub { IO::Socket::INET->new("127.0.0.1:$port") }, 10);
+my $http = HTTP::Tiny->new(timeout => 10);
+my @posts = map { $http->post("http://127.0.0.1:$port/api/ingest", { content => '{}' })->{status} } 1 .. 6;
+my @gets = map { $http->get("http://127.0.0.1:$port/api/health")->{status} } 1 .. 6;
+kill 'TERM', $ngx;
+waitpid $ngx, 0;
+is_deeply(\@posts, [204, 204, 204, 429, 429, 429], 'POSTs beyond the burst get 429')
+    or diag("@posts");
+is_deeply(\@gets, [(204) x 6], 'GETs are never limited') or diag("@gets");
 
 # The snippet, included verbatim by the harness's nginx.
 my $t = BenchTest->new;
