@@ -806,3 +806,55 @@ oom:
 	api_error_set(err, 500, "internal", "out of memory");
 	return -1;
 }
+
+int
+db_read_begin(struct db *db, struct api_error *err)
+{
+	PGresult *res;
+
+	if ((res = run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+	    0, NULL, err)) == NULL)
+		return -1;
+	PQclear(res);
+	/* Timestamps read as the contract shows them: 2026-06-18 11:59:00+00 */
+	if ((res = db_read_query(db, "SELECT set_config('TimeZone', 'UTC', "
+	    "true), set_config('DateStyle', 'ISO, YMD', true)", 0, NULL,
+	    err)) == NULL) {
+		db_read_end(db);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+PGresult *
+db_read_query(struct db *db, const char *sql, int nparams,
+    const char *const *params, struct api_error *err)
+{
+	PGresult *res;
+
+	res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		return res;
+	pg_fail(db, res, "read", err);
+	PQclear(res);
+	/* Gone, or over statement_timeout: worth a retry by the client. */
+	if (connection_lost(db) || sqlstate_is(db, "57014")) {
+		err->status = 503;
+		err->class = "unavailable";
+	}
+	return NULL;
+}
+
+void
+db_read_end(struct db *db)
+{
+	PGresult *res;
+
+	if (db->conn == NULL)
+		return;
+	res = PQexec(db->conn, "ROLLBACK");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		drop_connection(db);
+	PQclear(res);
+}

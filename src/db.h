@@ -32,4 +32,14 @@ int		 db_ingest(struct db *, const struct envelope *,
 int		 db_notify(struct db *, const char *payload, struct api_error *);
 int		 db_health(struct db *, struct health *, struct api_error *);
 
+/*
+ * A read: one read-only snapshot, queries inside it, then db_read_end().
+ * A query's result is the caller's to PQclear().
+ */
+struct pg_result;
+int		 db_read_begin(struct db *, struct api_error *);
+struct pg_result *db_read_query(struct db *, const char *sql, int nparams,
+		    const char *const *params, struct api_error *);
+void		 db_read_end(struct db *);
+
 #endif

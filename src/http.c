@@ -10,6 +10,7 @@ status_text(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 204: return "No Content";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
@@ -58,6 +59,12 @@ http_request_init(struct http_request *req, FCGX_Request *fcgx,
 	    env));
 	req->body_too_large = FCGX_GetParam("BENCHINGEST_BODY_TOO_LARGE",
 	    env) != NULL;
+	/* Like the marker above, only nginx's configuration can set this. */
+	req->generation_probe = FCGX_GetParam("BENCHINGEST_GENERATION",
+	    env) != NULL;
+	if ((req->query = FCGX_GetParam("QUERY_STRING", env)) == NULL)
+		req->query = "";
+	req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", env);
 
 	/* nginx's DOCUMENT_URI is the decoded path without the query. */
 	if ((path = FCGX_GetParam("DOCUMENT_URI", env)) == NULL &&

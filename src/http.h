@@ -18,16 +18,20 @@ struct request_summary {
 	char sha[64];
 	const char *error_class;
 	char internal[512];	/* why a 5xx happened; for the log only */
+	bool quiet;		/* nginx's own subrequest: not logged */
 };
 
 struct http_request {
 	FCGX_Request *fcgx;
 	const char *method;
 	const char *path;
+	const char *query;		/* QUERY_STRING, "" when none */
+	const char *if_none_match;
 	const char *content_type;
 	const char *authorization;
 	long long content_length;	/* -1: absent */
 	bool body_too_large;		/* nginx refused the body already */
+	bool generation_probe;		/* nginx asks for the cache generation */
 	bool head;
 	struct request_summary summary;
 };

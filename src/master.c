@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "generation.h"
+#include "listener.h"
 #include "log.h"
 #include "master.h"
 #include "privsep.h"
@@ -22,6 +25,7 @@ struct child {
 	pid_t pid;
 	unsigned generation;
 	time_t started;
+	bool listener;		/* the read cache's listener, not a worker */
 };
 
 static volatile sig_atomic_t got_chld, got_hup, got_stop;
@@ -39,12 +43,14 @@ on_signal(int sig)
 }
 
 static int
-count(unsigned generation)
+count(unsigned generation, bool listener)
 {
 	int i, n = 0;
 
 	for (i = 0; i < MAX_CHILDREN; i++)
-		n += children[i].pid > 0 && children[i].generation == generation;
+		n += children[i].pid > 0 &&
+		    children[i].generation == generation &&
+		    children[i].listener == listener;
 	return n;
 }
 
@@ -60,7 +66,7 @@ alive(void)
 
 static void
 spawn(const struct config *cfg, int listen_fd, unsigned generation,
-    const sigset_t *origmask)
+    bool listener, const sigset_t *origmask)
 {
 	struct sigaction sa;
 	char why[256];
@@ -82,16 +88,23 @@ spawn(const struct config *cfg, int listen_fd, unsigned generation,
 		sigaction(SIGHUP, &sa, NULL);
 		sigprocmask(SIG_SETMASK, origmask, NULL);
 		if (privsep_drop(cfg->user, why, sizeof(why)) == -1) {
-			log_msg(LOG_ERROR, "worker: %s", why);
+			log_msg(LOG_ERROR, "%s: %s", listener ? "listener" :
+			    "worker", why);
 			_exit(1);
 		}
-		rc = worker_run(cfg, listen_fd);
+		if (listener) {
+			close(listen_fd);
+			rc = listener_run(cfg);
+		} else
+			rc = worker_run(cfg, listen_fd);
 		_exit(rc);
 	}
 	children[i].pid = pid;
 	children[i].generation = generation;
 	children[i].started = time(NULL);
-	log_msg(LOG_DEBUG, "started worker %ld", (long)pid);
+	children[i].listener = listener;
+	log_msg(LOG_DEBUG, "started %s %ld", listener ? "listener" : "worker",
+	    (long)pid);
 }
 
 static void
@@ -110,6 +123,7 @@ static int
 reap(unsigned generation)
 {
 	int i, status, crashed = 0;
+	const char *what;
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
@@ -118,14 +132,17 @@ reap(unsigned generation)
 		if (i == MAX_CHILDREN)
 			continue;
 		children[i].pid = 0;
+		what = children[i].listener ? "listener" : "worker";
+		if (children[i].listener)
+			generation_listener_gone((int)pid);
 		if (WIFSIGNALED(status))
-			log_msg(LOG_WARN, "worker %ld killed by signal %d",
+			log_msg(LOG_WARN, "%s %ld killed by signal %d", what,
 			    (long)pid, WTERMSIG(status));
 		else if (WEXITSTATUS(status) != 0)
-			log_msg(LOG_WARN, "worker %ld exited with status %d",
+			log_msg(LOG_WARN, "%s %ld exited with status %d", what,
 			    (long)pid, WEXITSTATUS(status));
 		else
-			log_msg(LOG_DEBUG, "worker %ld exited", (long)pid);
+			log_msg(LOG_DEBUG, "%s %ld exited", what, (long)pid);
 		if (children[i].generation == generation &&
 		    (WIFSIGNALED(status) || WEXITSTATUS(status) != 0) &&
 		    time(NULL) - children[i].started < MIN_LIFETIME)
@@ -187,6 +204,11 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 	sigaddset(&block, SIGINT);
 	sigprocmask(SIG_BLOCK, &block, &origmask);
 
+	if (generation_init() == -1) {
+		log_msg(LOG_ERROR, "cannot map the read cache generation");
+		config_free(cfg);
+		return 1;
+	}
 	log_msg(LOG_INFO, "starting %lld workers", cfg->workers);
 	while (!got_stop) {
 		if (got_hup) {
@@ -204,8 +226,10 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 			ppoll(NULL, 0, &delay, &origmask);
 			continue;
 		}
-		while (count(generation) < cfg->workers)
-			spawn(cfg, listen_fd, generation, &origmask);
+		if (count(generation, true) == 0)
+			spawn(cfg, listen_fd, generation, true, &origmask);
+		while (count(generation, false) < cfg->workers)
+			spawn(cfg, listen_fd, generation, false, &origmask);
 		ppoll(NULL, 0, NULL, &origmask);
 	}
 
@@ -220,8 +244,11 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 		if (pid == -1 && errno != EINTR)
 			break;
 		for (i = 0; i < MAX_CHILDREN; i++)
-			if (children[i].pid == pid)
+			if (children[i].pid == pid) {
 				children[i].pid = 0;
+				if (children[i].listener)
+					generation_listener_gone((int)pid);
+			}
 	}
 	sigprocmask(SIG_SETMASK, &origmask, NULL);
 	config_free(cfg);

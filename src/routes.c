@@ -6,10 +6,11 @@
 
 #include "auth.h"
 #include "ingest.h"
+#include "read.h"
 #include "routes.h"
 
 struct route {
-	const char *path;
+	const char *path;	/* ending in '/': a prefix, a slug follows */
 	const char *allow;	/* the Allow header of a 405 */
 	void (*handler)(struct http_request *, struct route_ctx *);
 };
@@ -22,7 +23,20 @@ static const struct route routes[] = {
 	{ "/api/revalidate", "POST", revalidate },
 	{ "/api/health", "GET, HEAD", health },
 	{ "/health", "GET, HEAD", health },
+	{ "/api/groups", "GET, HEAD", read_groups },
+	{ "/api/chart/", "GET, HEAD", read_chart },
+	{ "/api/group/", "GET, HEAD", read_group },
 };
+
+static bool
+route_matches(const struct route *r, const char *path)
+{
+	size_t n = strlen(r->path);
+
+	if (r->path[n - 1] == '/')
+		return strncmp(r->path, path, n) == 0 && path[n] != '\0';
+	return strcmp(r->path, path) == 0;
+}
 
 static void
 reply_json(struct http_request *req, int status, struct json_object *o)
@@ -107,8 +121,12 @@ routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 	char headers[128];
 	size_t i;
 
+	if (req->generation_probe) {
+		read_generation(req, ctx);
+		return;
+	}
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		if (strcmp(routes[i].path, req->path) != 0)
+		if (!route_matches(&routes[i], req->path))
 			continue;
 		if (!method_allowed(routes[i].allow, req->method)) {
 			snprintf(headers, sizeof(headers),

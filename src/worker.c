@@ -84,7 +84,8 @@ handle(FCGX_Request *fcgx, struct route_ctx *ctx)
 
 	http_request_init(&req, fcgx, path, sizeof(path));
 	routes_dispatch(&req, ctx);
-	log_request(&req, now_ms() - start);
+	if (!req.summary.quiet)
+		log_request(&req, now_ms() - start);
 }
 
 /* Out of descriptors, say: log it and pause rather than spin. */

@@ -22,7 +22,14 @@ system("openssl req -x509 -newkey rsa:2048 -nodes -keyout $dir/key.pem -out $dir
     . "-days 1 -subj /CN=localhost >/dev/null 2>&1") == 0 or BAIL_OUT('openssl failed');
 open my $fh, '<', "$top/nginx/benchingest-server.conf.example" or die $!;
 my $site = do { local $/; <$fh> };
+$site =~ s{/usr/share/benchingest/nginx/benchingest-cache\.conf}{$dir/cache.conf}g;
 $site =~ s{/usr/share/benchingest/nginx}{$top/nginx}g;
+open $fh, '<', "$top/nginx/benchingest-cache.conf" or die $!;
+my $cache = do { local $/; <$fh> };
+like($cache, qr{^fastcgi_cache_path /var/cache/nginx/benchingest .*keys_zone=benchingest:}ms,
+    'the read cache file defines the zone the snippet uses');
+$cache =~ s{/var/cache/nginx/benchingest}{$dir/cache}g;
+spew("$dir/cache.conf", $cache);
 $site =~ s{/etc/ssl/certs/\S+;}{$dir/cert.pem;};
 $site =~ s{/etc/ssl/private/\S+;}{$dir/key.pem;};
 $site =~ s{/var/log/nginx/}{$dir/}g;
@@ -35,6 +42,7 @@ like($site, qr/return 301 https:/, 'plain HTTP redirects to HTTPS');
 like($site, qr/server_tokens off/, 'no server tokens');
 like($site, qr/ssl_protocols TLSv1\.2 TLSv1\.3;/, 'modern TLS protocols only');
 like($site, qr/limit_req zone=benchingest_post/, 'the POST routes are rate limited');
+like($site, qr{include \Q$dir\E/cache\.conf;}, 'the example includes the read cache file');
 
 # The example's rate limiting, served for real over plain HTTP on loopback:
 # its map and zone, its limit_req lines, with a burst small enough to reach,

@@ -74,6 +74,9 @@ sub sql_dir { $ENV{BENCHINGEST_TEST_SQLDIR} || "$TOP/sql" }
 sub nginx_snippet {
 	$ENV{BENCHINGEST_TEST_NGINX_SNIPPET} || "$TOP/nginx/benchingest.conf"
 }
+sub nginx_cache_conf {
+	(dirname(nginx_snippet())) . '/benchingest-cache.conf'
+}
 
 # ---------------------------------------------------------------- helpers
 
@@ -630,6 +633,7 @@ http {
     proxy_temp_path $d/nginx-tmp/proxy;
     uwsgi_temp_path $d/nginx-tmp/uwsgi;
     scgi_temp_path $d/nginx-tmp/scgi;
+    include $d/nginx-cache.conf;
     upstream benchingest {
         server $self->{upstream};
 $extra    }
@@ -651,6 +655,12 @@ sub start_nginx {
 	for my $f (qw(fastcgi_params fastcgi.conf mime.types)) {
 		spew("$d/$f", slurp("/etc/nginx/$f") // '') if -f "/etc/nginx/$f";
 	}
+	# The shipped read-cache file, with a cache directory of our own.
+	my $cache = slurp(nginx_cache_conf()) //
+	    _bail(nginx_cache_conf() . ' is missing');
+	$cache =~ s{/var/cache/nginx/benchingest}{$d/nginx-cache}g or
+	    _bail('no cache path in ' . nginx_cache_conf());
+	spew("$d/nginx-cache.conf", $cache);
 	for my $try (1 .. 8) {
 		$self->{nginx_port} = free_port();
 		spew("$d/nginx.conf", $self->_nginx_conf);
@@ -756,10 +766,22 @@ sub signal {
 	return kill $sig, $self->{master};
 }
 
+sub _comm { my $c = slurp("/proc/$_[0]/comm") // ''; chomp $c; $c }
+
+# The master's children but the read-cache listener.
 sub worker_pids {
 	my ($self) = @_;
 	return () unless $self->{master};
-	return _children_of($self->{master});
+	return grep { _comm($_) ne 'bi-listener' } _children_of($self->{master});
+}
+
+# Extra: the read-cache listener child, or undef.
+sub listener_pid {
+	my ($self) = @_;
+	return undef unless $self->{master};
+	my ($pid) = grep { _comm($_) eq 'bi-listener' }
+	    _children_of($self->{master});
+	return $pid;
 }
 
 # Extra: waits until the master has exactly $n workers; returns their pids

@@ -1,0 +1,193 @@
+#include <sys/prctl.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "generation.h"
+#include "listener.h"
+#include "log.h"
+
+/*
+ * A session that stops answering is given up after this long, so a dead
+ * connection cannot leave stale reads cached: generation.h then disables
+ * caching until a new session listens.
+ */
+#define PING_INTERVAL_MS	1000
+#define PING_TIMEOUT_MS		1000
+#define RETRY_MAX_MS		5000
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+pause_ms(long long ms, const sigset_t *waitmask)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	ppoll(NULL, 0, &ts, waitmask);
+}
+
+static const char *
+first_line(PGconn *conn, char *buf, size_t size)
+{
+	const char *msg = conn != NULL ? PQerrorMessage(conn) : "out of memory";
+	size_t n = strcspn(msg, "\n");
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, msg, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static PGconn *
+connect_and_listen(const char *conninfo)
+{
+	static const char *const keys[] = {
+		"application_name", "connect_timeout", "dbname", NULL
+	};
+	const char *values[] = { "benchingest listener", "5", conninfo, NULL };
+	PGresult *res;
+	PGconn *conn;
+	char why[256];
+
+	conn = PQconnectdbParams(keys, values, 1);
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
+		log_msg(LOG_WARN, "listener: connect: %s",
+		    first_line(conn, why, sizeof(why)));
+		PQfinish(conn);
+		return NULL;
+	}
+	res = PQexec(conn, "LISTEN bench_data");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		log_msg(LOG_WARN, "listener: LISTEN: %s",
+		    first_line(conn, why, sizeof(why)));
+		PQclear(res);
+		PQfinish(conn);
+		return NULL;
+	}
+	PQclear(res);
+	return conn;
+}
+
+/* Reads what arrived; -1 when the session is gone. */
+static int
+drain(PGconn *conn, long long *ping_sent)
+{
+	PGnotify *n;
+	PGresult *res;
+	int notified = 0;
+
+	if (PQconsumeInput(conn) == 0)
+		return -1;
+	while ((n = PQnotifies(conn)) != NULL) {
+		notified = 1;
+		PQfreemem(n);
+	}
+	if (notified)
+		generation_advance();
+	while (*ping_sent != 0 && !PQisBusy(conn)) {
+		if ((res = PQgetResult(conn)) == NULL) {
+			*ping_sent = 0;
+			break;
+		}
+		PQclear(res);
+	}
+	return PQstatus(conn) == CONNECTION_OK ? 0 : -1;
+}
+
+/* Serves one session until it fails or a stop is asked for. */
+static void
+listen_loop(PGconn *conn, const sigset_t *waitmask)
+{
+	struct pollfd pfd = { .fd = PQsocket(conn), .events = POLLIN };
+	struct timespec tick = { 0, 200 * 1000000L };
+	long long ping_sent = 0, last_heard = now_ms();
+
+	while (!stopping) {
+		if (ppoll(&pfd, 1, &tick, waitmask) == -1 && errno != EINTR)
+			return;
+		if (pfd.revents != 0) {
+			if (drain(conn, &ping_sent) == -1)
+				return;
+			last_heard = now_ms();
+		}
+		if (ping_sent != 0 && now_ms() - ping_sent > PING_TIMEOUT_MS) {
+			log_msg(LOG_WARN, "listener: the database stopped "
+			    "answering");
+			return;
+		}
+		if (ping_sent == 0 && now_ms() - last_heard > PING_INTERVAL_MS) {
+			if (PQsendQuery(conn, "SELECT 1") == 0)
+				return;
+			ping_sent = now_ms();
+			last_heard = ping_sent;
+		}
+	}
+}
+
+int
+listener_run(const struct config *cfg)
+{
+	struct sigaction sa;
+	sigset_t block, waitmask;
+	long long retry = 100;
+	PGconn *conn;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* ps and the tests tell it from the workers by this name. */
+	prctl(PR_SET_NAME, "bi-listener");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+
+	while (!stopping) {
+		if ((conn = connect_and_listen(cfg->database)) == NULL) {
+			pause_ms(retry, &waitmask);
+			retry = retry * 2 > RETRY_MAX_MS ? RETRY_MAX_MS :
+			    retry * 2;
+			continue;
+		}
+		retry = 100;
+		generation_set_listening(true);
+		log_msg(LOG_DEBUG, "listener: listening on bench_data");
+		listen_loop(conn, &waitmask);
+		generation_set_listening(false);
+		PQfinish(conn);
+		if (!stopping)
+			log_msg(LOG_WARN, "listener: lost the database; read "
+			    "caching is off until it is back");
+	}
+	return 0;
+}
