@@ -1,0 +1,222 @@
+#!/usr/bin/perl
+# The read API over HTTP through nginx against a real Postgres: groups and
+# their order, slugs that round-trip (nulls, Unicode, threshold 0.83), chart
+# payloads whose series line up with their commits, the window n and its
+# edge cases, the group payload, and the 400/404/405 answers.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use BenchTest qw(envelope with_sha);
+use JSON::PP;
+use MIME::Base64 qw(decode_base64);
+use Test::More;
+
+binmode $_, ':utf8' for Test::More->builder->output, Test::More->builder->failure_output;
+my $t = BenchTest->new;
+
+sub sha { sprintf '%040x', 0xc0ffee00 + $_[0] }
+sub qm {
+	my ($i, %o) = @_;
+	return { kind => 'query_measurement', commit_sha => sha($i),
+	    dataset => 'tpch', scale_factor => '1', query_idx => 1,
+	    storage => 'nvme', engine => 'datafusion', format => 'parquet',
+	    value_ns => 1000 + $i, all_runtimes_ns => [1], %o };
+}
+sub commit {
+	my ($i, @records) = @_;
+	my $env = envelope(records => \@records);
+	with_sha($env, sha($i));
+	$env->{commit}{timestamp} = sprintf '2026-06-1%dT10:00:00Z', $i;
+	$env->{commit}{message} = "Commit $i\r\nwith a body";
+	$env->{commit}{url} = "https://example.com/c/$i";
+	my $r = $t->ingest($env);
+	is($r->{status}, 200, "commit $i ingested") or diag($r->{content});
+}
+
+# Commit 0 predates every query measurement; commit 6 has none either.
+commit(0, { kind => 'compression_size', commit_sha => sha(0),
+    dataset => 'taxi', format => 'parquet', value_bytes => 7 });
+for my $i (1 .. 5) {
+	my @r;
+	push @r, qm($i) unless $i == 3;
+	push @r, qm($i, engine => 'duckdb', format => 'vortex', value_ns => 2000 + $i)
+	    if $i == 2 || $i == 3 || $i == 5;
+	push @r, qm($i, engine => 'Zeta', format => 'x') if $i == 5;
+	push @r, qm($i, dataset_variant => 'v2', query_idx => 2) if $i == 1;
+	push @r, qm($i, query_idx => 7) if $i == 4;
+	commit($i, @r);
+}
+commit(6, { kind => 'random_access_time', commit_sha => sha(6),
+    dataset => "\x{30c7}\x{30fc}\x{30bf}", format => 'parquet', value_ns => 5,
+    all_runtimes_ns => [5] },
+    { kind => 'vector_search_run', commit_sha => sha(6), dataset => 'cohere',
+    layout => 'flat', flavor => 'f', threshold => 0.83, value_ns => 9,
+    all_runtimes_ns => [9], matches => 1, rows_scanned => 2,
+    bytes_scanned => 3, iterations => 1 },
+    { kind => 'compression_time', commit_sha => sha(6), dataset => 'taxi',
+    format => 'parquet', op => 'encode', value_ns => 4,
+    all_runtimes_ns => [4] });
+
+sub get {
+	my ($path, %h) = @_;
+	return $t->request('GET', $path, \%h);
+}
+sub slug_json {
+	my ($slug) = @_;
+	my ($b64) = $slug =~ /^[a-z]+\.([A-Za-z0-9_-]+)$/ or return undef;
+	$b64 =~ tr{-_}{+/};
+	$b64 .= '=' x ((4 - length($b64) % 4) % 4);
+	return decode_base64($b64);
+}
+
+# ---- /api/groups
+my $r = get('/api/groups');
+is($r->{status}, 200, 'GET /api/groups');
+like($r->{headers}{'content-type'}, qr{^application/json}, '... JSON');
+like($r->{headers}{etag} // '', qr/^"[0-9a-f]{16}"$/, '... with an ETag');
+is($r->{headers}{'cache-control'}, 'no-cache', '... browsers revalidate');
+my @groups = @{ $r->{json}{groups} };
+is_deeply([map { $_->{name} } @groups], ['TPC-H v2 (NVMe) (SF=1)',
+    'TPC-H (NVMe) (SF=1)', 'Compression time', 'Compression size',
+    'Random access', 'Vector search: cohere (flat)'],
+    'one group per query key (index order, null last), then each other kind');
+@groups[0, 1] = @groups[1, 0];	# the null-variant group first from here on
+is(slug_json($groups[0]{slug}), '{"k":"QueryGroup","dataset":"tpch",'
+    . '"dataset_variant":null,"scale_factor":"1","storage":"nvme"}',
+    'a group slug: k first, key fields in order, nulls written out');
+like($groups[0]{slug}, qr/^qmg\./, '... with the group prefix');
+is_deeply([map { $_->{name} } @{ $groups[0]{charts} }], ['Q1', 'Q7'],
+    'charts of a query group: one per query_idx, in order');
+my $q1 = $groups[0]{charts}[0]{slug};
+is(slug_json($q1), '{"k":"QueryMeasurement","dataset":"tpch",'
+    . '"dataset_variant":null,"scale_factor":"1","storage":"nvme",'
+    . '"query_idx":1}', 'a chart slug');
+is(slug_json($groups[1]{charts}[0]{slug}), '{"k":"QueryMeasurement",'
+    . '"dataset":"tpch","dataset_variant":"v2","scale_factor":"1",'
+    . '"storage":"nvme","query_idx":2}', 'a variant is its own chart');
+my ($ra) = grep { $_->{name} eq 'Random access' } @groups;
+is($ra->{charts}[0]{name}, "\x{30c7}\x{30fc}\x{30bf}", 'a Unicode dataset name');
+is(slug_json($ra->{charts}[0]{slug}),
+    "{\"k\":\"RandomAccess\",\"dataset\":\"\xe3\x83\x87\xe3\x83\xbc\xe3\x82\xbf\"}",
+    '... its slug carries the UTF-8 bytes');
+my ($vs) = grep { $_->{name} =~ /^Vector/ } @groups;
+is($vs->{charts}[0]{name}, 'threshold 0.83', 'a vector-search chart per threshold');
+is(slug_json($vs->{charts}[0]{slug}), '{"k":"VectorSearch","dataset":"cohere",'
+    . '"layout":"flat","threshold":0.83}', '... 0.83 written as 0.83');
+is(slug_json($vs->{slug}), '{"k":"VectorSearchGroup","dataset":"cohere","layout":"flat"}',
+    'a vector-search group slug');
+my ($ctg) = grep { $_->{name} eq 'Compression time' } @groups;
+is(slug_json($ctg->{slug}), '{"k":"CompressionTimeGroup"}', 'a group without key fields');
+
+# Every listed chart and group answers.
+for my $g (@groups) {
+	is(get("/api/group/$g->{slug}")->{status}, 200, "group $g->{name}");
+	is(get("/api/chart/$_->{slug}")->{status}, 200, "chart $g->{name} / $_->{name}")
+	    for @{ $g->{charts} };
+}
+
+# ---- a chart
+$r = get("/api/chart/$q1");
+is($r->{status}, 200, 'GET a chart');
+my $c = $r->{json};
+is($c->{display_name}, 'TPC-H (NVMe) (SF=1) Q1', 'display_name');
+is($c->{unit_kind}, 'time_ns', 'unit_kind');
+is_deeply([map { $_->{sha} } @{ $c->{commits} }], [map { sha($_) } 1 .. 6],
+    'commits oldest first, from the chart\'s first measurement on, '
+    . 'including commits without a value');
+is_deeply($c->{history}, { total_commits => 6, start_index => 0,
+    loaded_commits => 6, complete => JSON::PP::true }, 'history');
+is_deeply($c->{commits}[0], { sha => sha(1), timestamp => '2026-06-11 10:00:00+00',
+    message => 'Commit 1', url => 'https://example.com/c/1' },
+    'a commit: timestamp as Postgres shows it in UTC, first line of the message');
+is_deeply([sort keys %{ $c->{series} }], [sort { $a cmp $b } keys %{ $c->{series} }],
+    'series keys sorted bytewise');
+is_deeply([$r->{content} =~ /"series":\{"([^"]+)":.*?\],"([^"]+)":.*?\],"([^"]+)"/],
+    ['Zeta:x', 'datafusion:parquet', 'duckdb:vortex'],
+    'series keys are engine:format, in bytewise order in the body');
+is_deeply($c->{series}{'datafusion:parquet'}, [1001, 1002, undef, 1004, 1005, undef],
+    'a series is aligned with commits, null where a commit has no value');
+is_deeply($c->{series}{'duckdb:vortex'}, [undef, 2002, 2003, undef, 2005, undef],
+    'another series, aligned the same way');
+is_deeply($c->{series}{'Zeta:x'}, [undef, undef, undef, undef, 1005, undef],
+    'a series with one value');
+
+# ---- the window
+sub window {
+	my ($n) = @_;
+	my $x = get("/api/chart/$q1" . (defined $n ? "?n=$n" : ''));
+	return $x->{json};
+}
+my $w = window(2);
+is_deeply($w->{history}, { total_commits => 6, start_index => 4,
+    loaded_commits => 2, complete => JSON::PP::false }, 'n=2: history');
+is_deeply([map { $_->{sha} } @{ $w->{commits} }], [sha(5), sha(6)], 'n=2: the newest two');
+is_deeply($w->{series}{'datafusion:parquet'}, [1005, undef], 'n=2: series cut to the window');
+ok(!exists $w->{series}{'nothing'}, 'no invented series');
+is(window(0)->{history}{loaded_commits}, 1, 'n=0 is clamped to 1');
+is(window(-3)->{history}{loaded_commits}, 1, 'n=-3 is clamped to 1');
+is(window(1)->{history}{loaded_commits}, 1, 'n=1');
+is(window(5000)->{history}{loaded_commits}, 6, 'n=5000 is clamped (to 1000)');
+is(window('all')->{history}{loaded_commits}, 6, 'n=all');
+is(window('ALL')->{history}{loaded_commits}, 6, 'n=ALL');
+is(window('abc')->{history}{loaded_commits}, 6, 'n=abc is the default (100)');
+is(window('1.5')->{history}{loaded_commits}, 6, 'n=1.5 is the default');
+my $n1 = window(1);
+is_deeply($n1->{series}, {}, 'n=1 on a commit without values: no series has a value in it');
+
+# ---- a group
+$r = get("/api/group/$groups[0]{slug}?n=2");
+is($r->{status}, 200, 'GET a group');
+is($r->{json}{name}, 'TPC-H (NVMe) (SF=1)', 'group name');
+is_deeply([map { $_->{name} } @{ $r->{json}{charts} }], ['Q1', 'Q7'], 'its charts');
+my %first = %{ $r->{json}{charts}[0] };
+is(delete $first{slug}, $q1, 'a chart in a group has its slug');
+is(delete $first{name}, 'Q1', '... and name');
+is_deeply(\%first, window(2), '... and the chart payload, window included');
+is_deeply($r->{json}{charts}[1]{series}, {}, 'Q7 has no value in the newest two commits');
+is_deeply(get("/api/chart/$groups[0]{charts}[1]{slug}?n=3")->{json}{series},
+    { 'datafusion:parquet' => [1004, undef, undef] }, 'Q7 has its own series');
+$r = get('/api/chart/' . $ra->{charts}[0]{slug});
+is_deeply($r->{json}{series}, { parquet => [5] }, 'the Unicode chart answers');
+is($r->{json}{display_name}, "Random access: \x{30c7}\x{30fc}\x{30bf}", '... display_name');
+$r = get('/api/chart/' . $vs->{charts}[0]{slug});
+is_deeply($r->{json}{series}, { f => [9] }, 'the 0.83 threshold chart answers');
+$r = get("/api/chart/" . (grep { $_->{name} eq 'Compression size' } @groups)[0]{charts}[0]{slug});
+is($r->{json}{unit_kind}, 'bytes', 'sizes are in bytes');
+is_deeply($r->{json}{series}, { parquet => [7, undef, undef, undef, undef, undef, undef] },
+    'a size series over all seven commits');
+
+# ---- errors
+sub b64url { my $s = MIME::Base64::encode_base64($_[0], ''); $s =~ tr{+/}{-_}; $s =~ s/=+$//; $s }
+sub error_is {
+	my ($x, $status, $class, $what) = @_;
+	is($x->{status}, $status, "$what: $status");
+	is($x->{json} && $x->{json}{error}, $class, "$what: $class");
+}
+error_is(get('/api/chart/garbage'), 400, 'bad_request', 'a slug without a dot');
+error_is(get('/api/chart/qm.%21%21'), 400, 'bad_request', 'not base64url');
+error_is(get('/api/chart/qm.' . b64url('{"k":"Nope"}')), 400, 'bad_request', 'unknown k');
+error_is(get('/api/chart/' . $groups[0]{slug}), 400, 'bad_request', 'a group slug as a chart');
+error_is(get('/api/group/' . $q1), 400, 'bad_request', 'a chart slug as a group');
+like(get('/api/chart/garbage')->{json}{message}, qr/slug/, 'the 400 says what is wrong');
+error_is(get('/api/chart/qm.' . b64url('{"k":"QueryMeasurement","dataset":"nope",'
+    . '"dataset_variant":null,"scale_factor":"1","storage":"nvme","query_idx":1}')),
+    404, 'not_found', 'a decodable chart with no rows');
+error_is(get('/api/chart/x.' . b64url('{"k":"QueryMeasurement","dataset":"tpch",'
+    . '"dataset_variant":null,"scale_factor":null,"storage":"nvme","query_idx":1}')),
+    404, 'not_found', 'null where the rows have a value is another chart');
+error_is(get('/api/group/vsg.' . b64url('{"k":"VectorSearchGroup","dataset":"cohere","layout":"nope"}')),
+    404, 'not_found', 'a decodable group with no rows');
+is(get('/api/chart/other.' . b64url('{"storage":"nvme","query_idx":1,"k":"QueryMeasurement",'
+    . '"scale_factor":"1","dataset_variant":null,"dataset":"tpch"}'))->{status}, 200,
+    'the prefix and member order do not matter');
+error_is(get('/api/chart/'), 404, 'not_found', 'no slug at all');
+$r = $t->request('POST', '/api/groups', { 'Content-Type' => 'application/json' }, '{}');
+is($r->{status}, 405, 'POST /api/groups: 405');
+is($r->{headers}{allow}, 'GET, HEAD', '... Allow: GET, HEAD');
+$r = $t->request('HEAD', "/api/chart/$q1");
+is($r->{status}, 200, 'HEAD a chart');
+is($r->{content}, '', '... no body');
+
+done_testing;
