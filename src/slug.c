@@ -71,7 +71,7 @@ slug_format_f64(double v, char *buf, size_t size)
 		if (sci[i] != '.')
 			digits[n++] = sci[i];
 	digits[n] = '\0';
-	exp10 = atoi(sci + i + 1);
+	exp10 = (int)strtol(sci + i + 1, NULL, 10);
 	/* Trailing zeros of the mantissa are not significant. */
 	while (n > 1 && digits[n - 1] == '0')
 		digits[--n] = '\0';
@@ -100,20 +100,19 @@ sb_base64url(struct strbuf *b, const unsigned char *p, size_t n)
 {
 	char out[4];
 	uint32_t v;
-	size_t i, k;
+	size_t i, left;
 
 	for (i = 0; i < n; i += 3) {
-		k = n - i < 3 ? n - i : 3;
+		left = n - i;
 		v = (uint32_t)p[i] << 16;
-		if (k > 1)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (k > 2)
-			v |= p[i + 2];
+		v |= left >= 2 ? (uint32_t)p[i + 1] << 8 : 0;
+		v |= left >= 3 ? (uint32_t)p[i + 2] : 0;
 		out[0] = b64url[(v >> 18) & 63];
 		out[1] = b64url[(v >> 12) & 63];
 		out[2] = b64url[(v >> 6) & 63];
 		out[3] = b64url[v & 63];
-		sb_add(b, out, k + 1);
+		/* Unpadded: 1, 2 or 3 bytes take 2, 3 or 4 characters. */
+		sb_add(b, out, left >= 3 ? 4 : left + 1);
 	}
 }
 

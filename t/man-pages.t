@@ -35,6 +35,18 @@ my $page8 = slurp("$top/man/benchingest.8");
 for my $opt (grep { /[a-zA-Z]/ } split //, $optstring // '') {
 	like($page8, qr/\\-\Q$opt\E\b/, "benchingest(8) documents -$opt");
 }
+# Every route in the routing table, and every FastCGI parameter read.
+my $routes_c = slurp("$top/src/routes.c");
+my @routes = $routes_c =~ /^\t\{ "(\/[^"]*)", "/mg;
+ok(@routes >= 7, 'found the routes in src/routes.c') or diag(scalar @routes);
+for my $route (@routes) {
+	(my $shown = $route) =~ s/-/\\-/g;
+	like($page8, qr/\Q$shown\E/, "benchingest(8) documents $route");
+}
+my $http_c = slurp("$top/src/http.c");
+for my $param ($http_c =~ /FCGX_GetParam\("([A-Z_]+)"/g) {
+	like($page8, qr/\Q$param\E/, "benchingest(8) documents the parameter $param");
+}
 for my $sig (qw(SIGTERM SIGINT SIGHUP)) {
 	like($page8, qr/\Q$sig\E/, "benchingest(8) documents $sig");
 }
