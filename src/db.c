@@ -10,6 +10,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "strbuf.h"
 
 #define MAX_ATTEMPTS	5
 #define COPY_CHUNK	((size_t)256 * 1024)
@@ -18,77 +19,47 @@
 /* Batches this large first try a plain COPY into the table. */
 #define DIRECT_MIN_ROWS		1000
 
-struct buf {
-	char *data;
-	size_t len;
-	size_t cap;
-};
-
 struct db {
 	char *conninfo;
 	PGconn *conn;
 	bool ready;		/* session set up on this connection */
 	char sqlstate[6];	/* of the last failed statement, or "" */
-	struct buf session;	/* what every new connection runs first */
-	struct buf sql;		/* scratch for building statements */
-	struct buf copy;	/* one chunk of COPY data */
+	struct strbuf session;	/* what every new connection runs first */
+	struct strbuf sql;		/* scratch for building statements */
+	struct strbuf copy;	/* one chunk of COPY data */
 };
 
+/*
+ * Statements here are built step by step and abandoned at the first failed
+ * step, so the builders report each step's outcome.
+ */
 static int
-buf_reserve(struct buf *b, size_t more)
+buf_add(struct strbuf *b, const char *s, size_t n)
 {
-	size_t cap;
-	char *p;
-
-	if (b->len + more + 1 <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 4096;
-	while (cap < b->len + more + 1)
-		cap *= 2;
-	if ((p = realloc(b->data, cap)) == NULL)
-		return -1;
-	b->data = p;
-	b->cap = cap;
-	return 0;
+	sb_add(b, s, n);
+	return b->failed ? -1 : 0;
 }
 
 static int
-buf_add(struct buf *b, const char *s, size_t n)
+buf_str(struct strbuf *b, const char *s)
 {
-	if (buf_reserve(b, n) == -1)
-		return -1;
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return 0;
+	sb_str(b, s);
+	return b->failed ? -1 : 0;
 }
 
 static int
-buf_str(struct buf *b, const char *s)
-{
-	return buf_add(b, s, strlen(s));
-}
-
-static int
-buf_printf(struct buf *b, const char *fmt, ...)
+buf_printf(struct strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static int
-buf_printf(struct buf *b, const char *fmt, ...)
+buf_printf(struct strbuf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	sb_vprintf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0 || buf_reserve(b, (size_t)n) == -1)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-	return 0;
+	return b->failed ? -1 : 0;
 }
 
 /* First line of a libpq message, for a one-line log. */
@@ -185,7 +156,7 @@ exec_command(struct db *db, const char *sql, struct api_error *err)
 
 /* Comma-separated column list of a kind: measurement_id, then fields. */
 static int
-add_columns(struct buf *b, const struct kind *k, const char *prefix)
+add_columns(struct strbuf *b, const struct kind *k, const char *prefix)
 {
 	size_t i;
 
@@ -210,12 +181,12 @@ commit_column(size_t i)
  * Staging tables are temporary (no WAL) and emptied at every commit.
  */
 static int
-session_sql(struct buf *b, long long timeout)
+session_sql(struct strbuf *b, long long timeout)
 {
 	const struct kind *k;
 	size_t i, f;
 
-	b->len = 0;
+	sb_reset(b);
 	if (buf_printf(b, "SET statement_timeout = %lld;\n", timeout) == -1)
 		return -1;
 	if (buf_str(b, "PREPARE bi_commit AS INSERT INTO commits (") == -1)
@@ -301,9 +272,9 @@ db_free(struct db *db)
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	free(db->conninfo);
-	free(db->session.data);
-	free(db->sql.data);
-	free(db->copy.data);
+	sb_free(&db->session);
+	sb_free(&db->sql);
+	sb_free(&db->copy);
 	free(db);
 }
 
@@ -350,7 +321,7 @@ copy_flush(struct db *db, bool all)
 		return 0;
 	if (PQputCopyData(db->conn, db->copy.data, (int)db->copy.len) != 1)
 		return -1;
-	db->copy.len = 0;
+	sb_reset(&db->copy);
 	return 0;
 }
 
@@ -358,13 +329,13 @@ copy_flush(struct db *db, bool all)
 static int
 copy_text(struct db *db, const char *s, size_t n)
 {
-	struct buf *b = &db->copy;
+	struct strbuf *b = &db->copy;
 	const char *p, *end;
 	size_t slice;
 
 	for (; n > 0; s += slice, n -= slice) {
 		slice = n < COPY_CHUNK ? n : COPY_CHUNK;
-		if (buf_reserve(b, slice * 2) == -1)
+		if (!sb_reserve(b, slice * 2))
 			return -1;
 		for (p = s, end = s + slice; p < end; p++) {
 			char c = *p, e = 0;
@@ -390,7 +361,7 @@ copy_text(struct db *db, const char *s, size_t n)
 
 /* Hot: millions per batch, so no printf. */
 static int
-copy_int(struct buf *b, int64_t v)
+copy_int(struct strbuf *b, int64_t v)
 {
 	char tmp[24], *p = tmp + sizeof(tmp);
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
@@ -408,7 +379,7 @@ copy_row(struct db *db, const struct record *r, const struct jp_str *stamp)
 {
 	const struct kind *k = r->kind;
 	const struct value *v;
-	struct buf *b = &db->copy;
+	struct strbuf *b = &db->copy;
 	char tmp[40];
 	size_t f, i;
 	int rc = copy_int(b, r->measurement_id);
@@ -517,7 +488,7 @@ copy_rows(struct db *db, const struct envelope *env, const struct kind *k,
 	size_t i;
 	int rc = -1;
 
-	db->sql.len = 0;
+	sb_reset(&db->sql);
 	if (buf_printf(&db->sql, "COPY %s%s (", direct ? "" : "bi_stage_",
 	    k->table) == -1 || add_columns(&db->sql, k, "") == -1 ||
 	    buf_str(&db->sql, stamp ? ", commit_timestamp) FROM STDIN" :
@@ -532,7 +503,7 @@ copy_rows(struct db *db, const struct envelope *env, const struct kind *k,
 		return -1;
 	}
 	PQclear(res);
-	db->copy.len = 0;
+	sb_reset(&db->copy);
 	for (i = 0; i < n; i++)
 		if (copy_row(db, env->records[rows[i].pos],
 		    stamp ? ts : NULL) == -1)
@@ -751,7 +722,7 @@ db_health(struct db *db, struct health *h, struct api_error *err)
 	memset(h, 0, sizeof(*h));
 	h->exact = true;
 	/* Sizes first: small tables get an exact count, big ones an estimate. */
-	db->sql.len = 0;
+	sb_reset(&db->sql);
 	if (buf_str(&db->sql, "SELECT pg_relation_size(t::regclass), "
 	    "GREATEST(c.reltuples, 0)::bigint FROM unnest(ARRAY['commits'") ==
 	    -1)
@@ -764,7 +735,7 @@ db_health(struct db *db, struct health *h, struct api_error *err)
 		goto oom;
 	if ((res = run(db, db->sql.data, 0, NULL, err)) == NULL)
 		return -1;
-	db->sql.len = 0;
+	sb_reset(&db->sql);
 	if (buf_str(&db->sql, "SELECT (SELECT to_char(timestamp AT TIME ZONE "
 	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
 	    "extract(microseconds FROM timestamp)::bigint % 1000000 <> 0 THEN "

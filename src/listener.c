@@ -8,6 +8,7 @@
 
 #include <libpq-fe.h>
 
+#include "child.h"
 #include "generation.h"
 #include "listener.h"
 #include "log.h"
@@ -20,15 +21,6 @@
 #define PING_INTERVAL_MS	1000
 #define PING_TIMEOUT_MS		1000
 #define RETRY_MAX_MS		5000
-
-static volatile sig_atomic_t stopping;
-
-static void
-on_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
 
 static long long
 now_ms(void)
@@ -47,19 +39,6 @@ pause_ms(long long ms, const sigset_t *waitmask)
 	ppoll(NULL, 0, &ts, waitmask);
 }
 
-static const char *
-first_line(PGconn *conn, char *buf, size_t size)
-{
-	const char *msg = conn != NULL ? PQerrorMessage(conn) : "out of memory";
-	size_t n = strcspn(msg, "\n");
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, msg, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 static PGconn *
 connect_and_listen(const char *conninfo)
 {
@@ -69,19 +48,21 @@ connect_and_listen(const char *conninfo)
 	const char *values[] = { "benchingest listener", "5", conninfo, NULL };
 	PGresult *res;
 	PGconn *conn;
-	char why[256];
+	const char *why;
 
 	conn = PQconnectdbParams(keys, values, 1);
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
-		log_msg(LOG_WARN, "listener: connect: %s",
-		    first_line(conn, why, sizeof(why)));
+		why = conn != NULL ? PQerrorMessage(conn) : "out of memory";
+		log_msg(LOG_WARN, "listener: connect: %.*s",
+		    (int)strcspn(why, "\n"), why);
 		PQfinish(conn);
 		return NULL;
 	}
 	res = PQexec(conn, "LISTEN bench_data");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		log_msg(LOG_WARN, "listener: LISTEN: %s",
-		    first_line(conn, why, sizeof(why)));
+		why = PQerrorMessage(conn);
+		log_msg(LOG_WARN, "listener: LISTEN: %.*s",
+		    (int)strcspn(why, "\n"), why);
 		PQclear(res);
 		PQfinish(conn);
 		return NULL;
@@ -124,7 +105,7 @@ listen_loop(PGconn *conn, const sigset_t *waitmask)
 	struct timespec tick = { 0, 200 * 1000000L };
 	long long ping_sent = 0, last_heard = now_ms();
 
-	while (!stopping) {
+	while (!child_stopping) {
 		if (ppoll(&pfd, 1, &tick, waitmask) == -1 && errno != EINTR)
 			return;
 		if (pfd.revents != 0) {
@@ -149,30 +130,15 @@ listen_loop(PGconn *conn, const sigset_t *waitmask)
 int
 listener_run(const struct config *cfg)
 {
-	struct sigaction sa;
-	sigset_t block, waitmask;
+	sigset_t waitmask;
 	long long retry = 100;
 	PGconn *conn;
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	child_setup(&waitmask);
 	/* ps and the tests tell it from the workers by this name. */
 	prctl(PR_SET_NAME, "bi-listener");
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &waitmask);
-	sigdelset(&waitmask, SIGTERM);
-	sigdelset(&waitmask, SIGINT);
 
-	while (!stopping) {
+	while (!child_stopping) {
 		if ((conn = connect_and_listen(cfg->database)) == NULL) {
 			pause_ms(retry, &waitmask);
 			retry = retry * 2 > RETRY_MAX_MS ? RETRY_MAX_MS :
@@ -185,7 +151,7 @@ listener_run(const struct config *cfg)
 		listen_loop(conn, &waitmask);
 		generation_set_listening(false);
 		PQfinish(conn);
-		if (!stopping)
+		if (!child_stopping)
 			log_msg(LOG_WARN, "listener: lost the database; read "
 			    "caching is off until it is back");
 	}

@@ -281,61 +281,36 @@ json_string_or_null(PGresult *res, int row, int col)
 	    json_object_new_string(PQgetvalue(res, row, col));
 }
 
-/* The earliest commit timestamp among the chart's rows; NULL if none. */
+/*
+ * A query over one chart's rows by their commit's timestamp: the earliest
+ * (values false), or from `since` on its series, commit sha and value.
+ * Kinds that carry the timestamp are read alone, others joined to commits.
+ */
 static PGresult *
-chart_earliest(struct db *db, const struct chart_key *key,
-    struct api_error *err)
+chart_query(struct db *db, const struct chart_key *key, bool values,
+    const char *since, struct api_error *err)
 {
 	const struct chart_kind *kind = key->kind;
-	const char *params[CHART_MAX_DIMS];
-	struct strbuf sql = { 0 };
-	PGresult *res = NULL;
-	int nparams = 0;
-
-	if (kind->has_commit_timestamp) {
-		sb_printf(&sql, "SELECT min(commit_timestamp) FROM %s WHERE ",
-		    kind->table);
-		key_conditions(&sql, key, kind->ndims, "", params, &nparams);
-	} else {
-		sb_printf(&sql, "SELECT min(c.timestamp) FROM %s m JOIN "
-		    "commits c ON c.commit_sha = m.commit_sha WHERE ",
-		    kind->table);
-		key_conditions(&sql, key, kind->ndims, "m.", params, &nparams);
-	}
-	if (sql.failed)
-		oom(err);
-	else
-		res = db_read_query(db, sql.data, nparams, params, err);
-	sb_free(&sql);
-	return res;
-}
-
-/* The chart's values from `since` on: series name, commit sha, value. */
-static PGresult *
-chart_values(struct db *db, const struct chart_key *key, const char *since,
-    struct api_error *err)
-{
-	const struct chart_kind *kind = key->kind;
+	const char *ts = kind->has_commit_timestamp ? "m.commit_timestamp" :
+	    "c.timestamp";
 	const char *params[CHART_MAX_DIMS + 1];
 	struct strbuf sql = { 0 };
 	PGresult *res = NULL;
 	int nparams = 0;
 
-	if (kind->has_commit_timestamp) {
-		sb_printf(&sql, "SELECT %s, commit_sha, %s FROM %s WHERE ",
-		    kind->series_sql, kind->value_column, kind->table);
-		key_conditions(&sql, key, kind->ndims, "", params, &nparams);
-		sb_printf(&sql, " AND commit_timestamp >= $%d::timestamptz",
-		    nparams + 1);
-	} else {
-		sb_printf(&sql, "SELECT %s, m.commit_sha, %s FROM %s m JOIN "
-		    "commits c ON c.commit_sha = m.commit_sha WHERE ",
-		    kind->series_sql, kind->value_column, kind->table);
-		key_conditions(&sql, key, kind->ndims, "m.", params, &nparams);
-		sb_printf(&sql, " AND c.timestamp >= $%d::timestamptz",
-		    nparams + 1);
+	if (values)
+		sb_printf(&sql, "SELECT %s, m.commit_sha, m.%s", kind->series_sql,
+		    kind->value_column);
+	else
+		sb_printf(&sql, "SELECT min(%s)", ts);
+	sb_printf(&sql, " FROM %s m%s WHERE ", kind->table,
+	    kind->has_commit_timestamp ? "" :
+	    " JOIN commits c ON c.commit_sha = m.commit_sha");
+	key_conditions(&sql, key, kind->ndims, "m.", params, &nparams);
+	if (since != NULL) {
+		params[nparams++] = since;
+		sb_printf(&sql, " AND %s >= $%d::timestamptz", ts, nparams);
 	}
-	params[nparams++] = since;
 	if (sql.failed)
 		oom(err);
 	else
@@ -419,7 +394,7 @@ chart_fill(struct db *db, const struct chart_key *key, long long window,
 	size_t n = 0, i;
 	int rc = -1;
 
-	if ((first = chart_earliest(db, key, err)) == NULL)
+	if ((first = chart_query(db, key, false, NULL, err)) == NULL)
 		goto out;
 	if (PQgetisnull(first, 0, 0)) {
 		api_error_set(err, 404, "not_found", "no measurements for "
@@ -435,7 +410,7 @@ chart_fill(struct db *db, const struct chart_key *key, long long window,
 	if (n > 0) {
 		total = strtoll(PQgetvalue(win, 0, 0), NULL, 10);
 		/* The oldest commit in the window bounds the values read. */
-		if ((values = chart_values(db, key,
+		if ((values = chart_query(db, key, true,
 		    PQgetvalue(win, (int)n - 1, 5), err)) == NULL)
 			goto out;
 		if ((byhash = calloc(n, sizeof(*byhash))) == NULL) {

@@ -5,8 +5,8 @@
 
 #include "strbuf.h"
 
-static bool
-reserve(struct strbuf *b, size_t more)
+bool
+sb_reserve(struct strbuf *b, size_t more)
 {
 	size_t cap;
 	char *p;
@@ -29,7 +29,7 @@ reserve(struct strbuf *b, size_t more)
 void
 sb_add(struct strbuf *b, const char *s, size_t n)
 {
-	if (!reserve(b, n))
+	if (!sb_reserve(b, n))
 		return;
 	memcpy(b->data + b->len, s, n);
 	b->len += n;
@@ -43,30 +43,37 @@ sb_str(struct strbuf *b, const char *s)
 }
 
 void
+sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n < 0)
+		b->failed = true;
+	else if (sb_reserve(b, (size_t)n)) {
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+		b->len += (size_t)n;
+	}
+	va_end(again);
+}
+
+void
 sb_printf(struct strbuf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	sb_vprintf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		b->failed = true;
-		return;
-	}
-	if (!reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
 }
 
 void
 sb_reset(struct strbuf *b)
 {
 	b->len = 0;
+	b->failed = false;
 	if (b->data != NULL)
 		b->data[0] = '\0';
 }

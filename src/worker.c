@@ -1,5 +1,3 @@
-#include <sys/prctl.h>
-
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -9,20 +7,12 @@
 
 #include <fcgiapp.h>
 
+#include "child.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
 #include "routes.h"
 #include "worker.h"
-
-static volatile sig_atomic_t stopping;
-
-static void
-on_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
 
 /* Method and path come from the client: keep the log line one line. */
 static void
@@ -104,37 +94,18 @@ worker_run(const struct config *cfg, int listen_fd)
 {
 	struct route_ctx ctx = { .cfg = cfg };
 	struct api_error err;
-	struct sigaction sa;
 	struct pollfd pfd;
-	sigset_t block, waitmask;
+	sigset_t waitmask;
 	FCGX_Request fcgx;
 	long long served = 0;
 	int rc;
-
-	/* A worker whose master is gone must not linger. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, &sa, NULL);
 
 	/*
 	 * Stop signals are only let in while waiting for a connection, so a
 	 * request in flight always finishes and no signal is lost between
 	 * the check and the wait.
 	 */
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &waitmask);
-	sigdelset(&waitmask, SIGTERM);
-	sigdelset(&waitmask, SIGINT);
+	child_setup(&waitmask);
 
 	if ((ctx.db = db_new(cfg->database, cfg->statement_timeout)) == NULL) {
 		log_msg(LOG_ERROR, "out of memory");
@@ -148,7 +119,7 @@ worker_run(const struct config *cfg, int listen_fd)
 	FCGX_InitRequest(&fcgx, listen_fd, 0);
 	pfd.fd = listen_fd;
 	pfd.events = POLLIN;
-	while (!stopping) {
+	while (!child_stopping) {
 		if (ppoll(&pfd, 1, NULL, &waitmask) == -1) {
 			if (errno == EINTR)
 				continue;
