@@ -19,7 +19,7 @@
  * caching until a new session listens.
  */
 #define PING_INTERVAL_MS	1000
-#define PING_TIMEOUT_MS		1000
+#define PING_TIMEOUT_MS		2000
 #define RETRY_MAX_MS		5000
 
 static long long

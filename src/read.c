@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <malloc.h>
+
 #include <json.h>
 #include <libpq-fe.h>
 #include <xxhash.h>
@@ -15,6 +17,9 @@
 #include "read.h"
 #include "slug.h"
 #include "strbuf.h"
+
+/* After an answer this large, idle memory goes back to the system. */
+#define READ_TRIM_BYTES	((size_t)1 << 20)
 
 struct keylist {
 	struct chart_key *keys;
@@ -524,10 +529,11 @@ reply_read(struct http_request *req, struct json_object *o)
 {
 	const char *body = json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t len = strlen(body);
 	char etag[24], headers[160];
 
 	snprintf(etag, sizeof(etag), "\"%016" PRIx64 "\"",
-	    (uint64_t)XXH64(body, strlen(body), 0));
+	    (uint64_t)XXH64(body, len, 0));
 	snprintf(headers, sizeof(headers), "Cache-Control: no-cache\r\n"
 	    "ETag: %s\r\n%s", etag, generation_listening() ? "" :
 	    "X-Accel-Expires: 0\r\n");
@@ -537,6 +543,9 @@ reply_read(struct http_request *req, struct json_object *o)
 	else
 		http_reply(req, 200, headers, body);
 	json_object_put(o);
+	/* A big answer's many small blocks would stay with the worker. */
+	if (len > READ_TRIM_BYTES)
+		malloc_trim(0);
 }
 
 /* The slug after a route's prefix, decoded into a chart or a group key. */

@@ -54,6 +54,10 @@ my $r = HTTP::Tiny->new->post("http://127.0.0.1:$port/api/ingest", {
     content => BenchTest::slurp("$top/examples/envelope.json") });
 is($r->{status}, 200, 'a curl-style ingest of the sample envelope answers 200');
 is($r->{content}, '{"inserted":0,"updated":5}', '... as an update the second time');
+like($text, qr{^charts: http://127\.0\.0\.1:$port/api/groups$}m, 'the charts URL is printed');
+$r = HTTP::Tiny->new->get("http://127.0.0.1:$port/api/groups");
+is($r->{status}, 200, 'GET /api/groups through its nginx and read cache');
+like($r->{content}, qr/"name":"Compression time"/, '... lists the sample\'s charts');
 
 kill 'INT', -$pid;
 my $done = BenchTest::wait_for(sub { waitpid($pid, WNOHANG) == $pid }, 60);
