@@ -1033,7 +1033,8 @@ C<authorization>; C<health>.
 Database: C<dbh> (superuser, AutoCommit), C<new_dbh> (a separate connection),
 C<row_counts>, C<@BenchTest::TABLES>.
 
-Processes: C<worker_pids>, C<wait_workers($n)>, C<signal($sig)>, C<stop>
+Processes: C<worker_pids> (the master's children but the read-cache
+listener), C<listener_pid>, C<wait_workers($n)>, C<signal($sig)>, C<stop>
 (exit code, 128+N if killed by signal N), C<start(no_bail =E<gt> 1)>,
 C<wait_master_exit($timeout)>, C<stop_nginx>, C<start_nginx>,
 C<set_config(key =E<gt> value)> (rewrites the file; send HUP yourself),
@@ -1049,7 +1050,9 @@ C<pid_alive($pid)>, C<pids_matching(qr//)>, C<slurp>, C<spew>, C<bin>.
 
 Environment: C<BENCHINGEST_BIN> (binary), C<BENCHINGEST_TEST_KEEP=1> (keep
 temp dirs), C<BENCHINGEST_TEST_MIGRATE>, C<BENCHINGEST_TEST_SQLDIR>,
-C<BENCHINGEST_TEST_NGINX_SNIPPET>, C<BENCHINGEST_TEST_PGBIN>.
+C<BENCHINGEST_TEST_NGINX_SNIPPET> (its directory also holds
+F<benchingest-cache.conf>, included with a cache directory of the
+object's own), C<BENCHINGEST_TEST_PGBIN>.
 
 Everything started is stopped in DESTROY and END, also when a test dies or
 gets SIGINT/SIGTERM; a forked child never cleans up its parent's objects
