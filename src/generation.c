@@ -17,6 +17,7 @@ struct shared {
 	atomic_uint_fast64_t counter;
 	atomic_uint_fast64_t unlistened;	/* one per report while down */
 	atomic_int listener[LISTENER_SLOTS];	/* pids of live sessions */
+	atomic_llong confirmed_ms;		/* see generation_confirm() */
 };
 
 static struct shared *shared;
@@ -42,7 +43,17 @@ generation_init(void)
 	atomic_init(&shared->unlistened, 0);
 	for (i = 0; i < LISTENER_SLOTS; i++)
 		atomic_init(&shared->listener[i], 0);
+	atomic_init(&shared->confirmed_ms, 0);
 	return 0;
+}
+
+long long
+generation_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void
@@ -76,12 +87,28 @@ generation_set_listening(bool on)
 		release_slot((int)getpid());
 		return;
 	}
+	/* The LISTEN just answered; the bump above covers what came before. */
+	generation_confirm(generation_now_ms());
 	for (i = 0; i < LISTENER_SLOTS; i++) {
 		expect = 0;
 		if (atomic_compare_exchange_strong(&shared->listener[i],
 		    &expect, (int)getpid()))
 			break;
 	}
+}
+
+void
+generation_confirm(long long sent_ms)
+{
+	long long seen;
+
+	if (shared == NULL)
+		return;
+	/* Two listeners overlap during a reload: keep the later proof. */
+	seen = atomic_load(&shared->confirmed_ms);
+	while (seen < sent_ms &&
+	    !atomic_compare_exchange_weak(&shared->confirmed_ms, &seen, sent_ms))
+		;
 }
 
 void
@@ -114,7 +141,8 @@ generation_text(char *buf, size_t size)
 	/* No shared state, no invalidation: never the same value twice. */
 	if (shared == NULL)
 		snprintf(buf, size, "p%ld-u%" PRIu64, (long)getpid(), alone++);
-	else if (generation_listening())
+	else if (generation_listening() && generation_now_ms() -
+	    atomic_load(&shared->confirmed_ms) <= GENERATION_LEASE_MS)
 		snprintf(buf, size, "%016" PRIx64 "-%" PRIuFAST64,
 		    shared->instance, atomic_load(&shared->counter));
 	else

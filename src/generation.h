@@ -3,6 +3,7 @@
  * changes whenever committed data may have changed.  The master maps it
  * before forking, the listener (listener.h) advances it on every NOTIFY
  * bench_data, and workers report it to nginx.  While nobody is listening,
+ * or the listener's session has not proven itself live for GENERATION_LEASE_MS,
  * every report is a new value, so nothing cached is ever served.
  */
 #ifndef BENCHINGEST_GENERATION_H
@@ -12,12 +13,21 @@
 #include <stddef.h>
 
 #define GENERATION_TEXT_MAX	48
+/* The longest a commit can go unseen by a read that nginx answers from cache. */
+#define GENERATION_LEASE_MS	800
 
 /* Maps the shared state; in the master, before any child exists. */
 int	generation_init(void);
 void	generation_advance(void);
 /* A listener's session started or ended. */
 void	generation_set_listening(bool);
+/*
+ * The listener's session answered a query sent at sent_ms: every
+ * notification committed before then has been counted.
+ */
+void	generation_confirm(long long sent_ms);
+/* Milliseconds on a clock every process of the host shares. */
+long long generation_now_ms(void);
 /* The master reaped listener pid, however it ended. */
 void	generation_listener_gone(int pid);
 bool	generation_listening(void);

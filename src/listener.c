@@ -14,22 +14,13 @@
 #include "log.h"
 
 /*
- * A session that stops answering is given up after this long, so a dead
- * connection cannot leave stale reads cached: generation.h then disables
- * caching until a new session listens.
+ * Each answered ping renews the lease under which nginx may answer reads
+ * from cache (GENERATION_LEASE_MS), so pings come several times per lease.
+ * A session that stops answering is given up after PING_TIMEOUT_MS.
  */
-#define PING_INTERVAL_MS	1000
+#define PING_INTERVAL_MS	200
 #define PING_TIMEOUT_MS		2000
 #define RETRY_MAX_MS		5000
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 pause_ms(long long ms, const sigset_t *waitmask)
@@ -77,23 +68,31 @@ drain(PGconn *conn, long long *ping_sent)
 {
 	PGnotify *n;
 	PGresult *res;
+	long long answered = 0;
 	int notified = 0;
 
 	if (PQconsumeInput(conn) == 0)
 		return -1;
+	while (*ping_sent != 0 && !PQisBusy(conn)) {
+		if ((res = PQgetResult(conn)) == NULL) {
+			answered = *ping_sent;
+			*ping_sent = 0;
+			break;
+		}
+		PQclear(res);
+	}
+	/*
+	 * Postgres sends the notifications of commits made before a query
+	 * ahead of its answer: count them before the answer renews the lease.
+	 */
 	while ((n = PQnotifies(conn)) != NULL) {
 		notified = 1;
 		PQfreemem(n);
 	}
 	if (notified)
 		generation_advance();
-	while (*ping_sent != 0 && !PQisBusy(conn)) {
-		if ((res = PQgetResult(conn)) == NULL) {
-			*ping_sent = 0;
-			break;
-		}
-		PQclear(res);
-	}
+	if (answered != 0)
+		generation_confirm(answered);
 	return PQstatus(conn) == CONNECTION_OK ? 0 : -1;
 }
 
@@ -102,28 +101,31 @@ static void
 listen_loop(PGconn *conn, const sigset_t *waitmask)
 {
 	struct pollfd pfd = { .fd = PQsocket(conn), .events = POLLIN };
-	struct timespec tick = { 0, 200 * 1000000L };
-	long long ping_sent = 0, last_heard = now_ms();
+	struct timespec wait;
+	long long ping_sent = 0, last_ping = generation_now_ms(), now, due;
 
 	while (!child_stopping) {
-		if (ppoll(&pfd, 1, &tick, waitmask) == -1 && errno != EINTR)
-			return;
-		if (pfd.revents != 0) {
-			if (drain(conn, &ping_sent) == -1)
-				return;
-			last_heard = now_ms();
-		}
-		if (ping_sent != 0 && now_ms() - ping_sent > PING_TIMEOUT_MS) {
+		now = generation_now_ms();
+		if (ping_sent != 0 && now - ping_sent > PING_TIMEOUT_MS) {
 			log_msg(LOG_WARN, "listener: the database stopped "
 			    "answering");
 			return;
 		}
-		if (ping_sent == 0 && now_ms() - last_heard > PING_INTERVAL_MS) {
+		if (ping_sent == 0 && now - last_ping >= PING_INTERVAL_MS) {
 			if (PQsendQuery(conn, "SELECT 1") == 0)
 				return;
-			ping_sent = now_ms();
-			last_heard = ping_sent;
+			ping_sent = last_ping = now;
 		}
+		due = ping_sent != 0 ? ping_sent + PING_TIMEOUT_MS + 1 :
+		    last_ping + PING_INTERVAL_MS;
+		due = due > now ? due - now : 0;
+		wait.tv_sec = due / 1000;
+		wait.tv_nsec = due % 1000 * 1000000L;
+		pfd.revents = 0;
+		if (ppoll(&pfd, 1, &wait, waitmask) == -1 && errno != EINTR)
+			return;
+		if (pfd.revents != 0 && drain(conn, &ping_sent) == -1)
+			return;
 	}
 }
 

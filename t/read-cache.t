@@ -3,7 +3,8 @@
 # repeated reads never reach benchingest (so never Postgres); ETag and
 # If-None-Match give 304; and within a second of a commit every host reads
 # the new data: after an ingest, after a path-B write plus revalidate, on a
-# second host sharing the database, and after the listener was killed.
+# second host sharing the database, while the listener hears nothing, and
+# after the listener was killed.
 use strict;
 use warnings;
 use FindBin;
@@ -134,6 +135,26 @@ $secs = seen_within($a, 500);
 ok(defined $secs && $secs < 1, '... flushes the first host too')
     or diag('took ' . ($secs // 'over 3') . ' s');
 
+# ---- a listener that hears nothing (a session dead without a word, a hung
+# process) cannot keep old answers served: the cache is used only while its
+# session keeps answering pings
+my $stuck = $a->listener_pid;
+last_value($a);
+kill 'STOP', $stuck;
+is($a->ingest(commit_env(6, 600))->{status}, 200, 'a commit while the listener hears nothing');
+$secs = seen_within($a, 600);
+ok(defined $secs && $secs < 1, '... is seen within a second all the same')
+    or diag('took ' . ($secs // 'over 3') . ' s');
+$mark = $a->log_mark;
+last_value($a) for 1 .. 3;
+is(backend_reads($a, $mark), 3, '... and reads go to the database meanwhile');
+kill 'CONT', $stuck;
+ok(wait_for(sub {
+	my $m = $a->log_mark;
+	last_value($a) for 1 .. 2;
+	backend_reads($a, $m) == 1;
+}, 10), 'once it answers again, reads are cached again');
+
 # ---- the listener is a managed child
 my $old = $a->listener_pid;
 kill 'KILL', $old;
@@ -142,16 +163,16 @@ ok(wait_for(sub { my $p = $a->listener_pid; $p && $p != $old }, 10),
 like($a->log, qr/listener \Q$old\E killed by signal 9/, '... and its death logged');
 sleep 0.3;
 last_value($a);
-is($a->ingest(commit_env(6, 600))->{status}, 200, 'a commit after that');
-$secs = seen_within($a, 600);
+is($a->ingest(commit_env(7, 700))->{status}, 200, 'a commit after that');
+$secs = seen_within($a, 700);
 ok(defined $secs && $secs < 1, 'is seen within a second: the new listener works')
     or diag('took ' . ($secs // 'over 3') . ' s');
 $a->signal('HUP');
 ok(wait_for(sub { my $p = $a->listener_pid; $p && $p != $old }, 10),
     'after a reload there is a listener');
 sleep 0.5;
-is($a->ingest(commit_env(7, 700))->{status}, 200, 'a commit after a reload');
-$secs = seen_within($a, 700);
+is($a->ingest(commit_env(8, 800))->{status}, 200, 'a commit after a reload');
+$secs = seen_within($a, 800);
 ok(defined $secs && $secs < 1, 'is seen within a second')
     or diag('took ' . ($secs // 'over 3') . ' s');
 
