@@ -24,6 +24,7 @@ struct dim {
 };
 
 #define CHART_MAX_DIMS	5
+#define CHART_MAX_SERIES_COLUMNS	2
 
 /* A dimension's value as text, exactly as it is sent to Postgres. */
 struct dim_value {
@@ -40,10 +41,14 @@ struct chart_kind {
 	const struct dim *dims;
 	size_t ndims;			/* a chart's key: all of dims */
 	size_t ngroup_dims;		/* a group's key: the first of them */
-	const char *series_sql;		/* SQL naming each series of a chart */
+	/* Columns whose values, joined by ':', name a series of a chart. */
+	const char *series_columns[CHART_MAX_SERIES_COLUMNS + 1];
 	const char *value_column;
 	const char *unit_kind;
-	/* Rows carry their commit's timestamp, so no join with commits. */
+	/*
+	 * Rows carry their commit's timestamp, so no join with commits, and an
+	 * index orders them by dims, series columns, commit_timestamp DESC.
+	 */
 	bool has_commit_timestamp;
 	/* Titles from the dimension values; NULL when out of memory. */
 	char *(*group_name)(const struct dim_value *);

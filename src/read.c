@@ -286,6 +286,63 @@ json_string_or_null(PGresult *res, int row, int col)
 	    json_object_new_string(PQgetvalue(res, row, col));
 }
 
+/* "m.engine || ':' || m.format": the name of a row's series. */
+static void
+series_name_sql(struct strbuf *sql, const struct chart_kind *kind)
+{
+	const char *const *col;
+
+	for (col = kind->series_columns; *col != NULL; col++)
+		sb_printf(sql, "%sm.%s", col == kind->series_columns ? "" :
+		    " || ':' || ", *col);
+}
+
+/*
+ * The earliest commit_timestamp of a chart whose index ends in its series
+ * columns and commit_timestamp DESC: a skip scan over the series, then one
+ * backward probe per series, rather than a pass over every row.  ORDER BY
+ * names every index column up to the one sought, because only then does
+ * the planner follow the index (IS NULL does not fix a column for it).
+ */
+static void
+earliest_by_series_sql(struct strbuf *sql, const struct chart_kind *kind,
+    const char *where)
+{
+	const char *const *sc = kind->series_columns;
+	struct strbuf cols = { 0 }, prev = { 0 }, order = { 0 }, back = { 0 };
+	size_t i;
+
+	for (i = 0; i < kind->ndims; i++) {
+		sb_printf(&order, "m.%s, ", kind->dims[i].column);
+		sb_printf(&back, "m.%s DESC, ", kind->dims[i].column);
+	}
+	for (i = 0; sc[i] != NULL; i++) {
+		sb_printf(&cols, "%sm.%s", i ? ", " : "", sc[i]);
+		sb_printf(&prev, "%ss.%s", i ? ", " : "", sc[i]);
+		sb_printf(&order, "%sm.%s", i ? ", " : "", sc[i]);
+		sb_printf(&back, "m.%s DESC, ", sc[i]);
+	}
+	if (cols.failed || prev.failed || order.failed || back.failed)
+		sql->failed = true;
+	else
+		sb_printf(sql, "WITH RECURSIVE s AS ((SELECT %s FROM %s m "
+		    "WHERE %s ORDER BY %s LIMIT 1) UNION ALL SELECT n.* FROM s "
+		    "CROSS JOIN LATERAL (SELECT %s FROM %s m WHERE %s AND "
+		    "(%s) > (%s) ORDER BY %s LIMIT 1) n) "
+		    "SELECT min(x.t) FROM s CROSS JOIN LATERAL "
+		    "(SELECT m.commit_timestamp AS t FROM %s m WHERE %s AND "
+		    "(%s) = (%s) AND m.commit_timestamp IS NOT NULL "
+		    "ORDER BY %sm.commit_timestamp LIMIT 1) x",
+		    cols.data, kind->table, where, order.data,
+		    cols.data, kind->table, where, cols.data, prev.data,
+		    order.data, kind->table, where, cols.data, prev.data,
+		    back.data);
+	sb_free(&cols);
+	sb_free(&prev);
+	sb_free(&order);
+	sb_free(&back);
+}
+
 /*
  * A query over one chart's rows by their commit's timestamp: the earliest
  * (values false), or from `since` on its series, commit sha and value.
@@ -296,31 +353,41 @@ chart_query(struct db *db, const struct chart_key *key, bool values,
     const char *since, struct api_error *err)
 {
 	const struct chart_kind *kind = key->kind;
-	const char *ts = kind->has_commit_timestamp ? "m.commit_timestamp" :
-	    "c.timestamp";
 	const char *params[CHART_MAX_DIMS + 1];
-	struct strbuf sql = { 0 };
+	struct strbuf sql = { 0 }, where = { 0 };
 	PGresult *res = NULL;
 	int nparams = 0;
 
-	if (values)
-		sb_printf(&sql, "SELECT %s, m.commit_sha, m.%s", kind->series_sql,
-		    kind->value_column);
-	else
-		sb_printf(&sql, "SELECT min(%s)", ts);
-	sb_printf(&sql, " FROM %s m%s WHERE ", kind->table,
-	    kind->has_commit_timestamp ? "" :
-	    " JOIN commits c ON c.commit_sha = m.commit_sha");
-	key_conditions(&sql, key, kind->ndims, "m.", params, &nparams);
-	if (since != NULL) {
-		params[nparams++] = since;
-		sb_printf(&sql, " AND %s >= $%d::timestamptz", ts, nparams);
+	key_conditions(&where, key, kind->ndims, "m.", params, &nparams);
+	if (where.failed) {
+		oom(err);
+		goto out;
 	}
+	if (values) {
+		sb_str(&sql, "SELECT ");
+		series_name_sql(&sql, kind);
+		sb_printf(&sql, ", m.commit_sha, m.%s FROM %s m%s WHERE %s",
+		    kind->value_column, kind->table,
+		    kind->has_commit_timestamp ? "" :
+		    " JOIN commits c ON c.commit_sha = m.commit_sha",
+		    where.data);
+		params[nparams++] = since;
+		sb_printf(&sql, " AND %s >= $%d::timestamptz",
+		    kind->has_commit_timestamp ? "m.commit_timestamp" :
+		    "c.timestamp", nparams);
+	} else if (kind->has_commit_timestamp)
+		earliest_by_series_sql(&sql, kind, where.data);
+	else
+		sb_printf(&sql, "SELECT min(c.timestamp) FROM %s m JOIN commits "
+		    "c ON c.commit_sha = m.commit_sha WHERE %s", kind->table,
+		    where.data);
 	if (sql.failed)
 		oom(err);
 	else
 		res = db_read_query(db, sql.data, nparams, params, err);
+out:
 	sb_free(&sql);
+	sb_free(&where);
 	return res;
 }
 
