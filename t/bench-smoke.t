@@ -1,0 +1,32 @@
+#!/usr/bin/perl
+# The benchmark scripts still run against the tree as it is (they are not
+# tests, so nothing else would notice when a change breaks them): a small
+# bench/ingest and a small bench/read each finish and report what they
+# measured.  The figures themselves are not asserted: bench/ measures them.
+use strict;
+use warnings;
+use FindBin;
+use Test::More;
+
+my $top = "$FindBin::Bin/..";
+plan skip_all => 'needs root for a private cluster' if $> != 0;
+
+my $out = `$top/bench/ingest 2000 1 2>&1`;
+is($? >> 8, 0, 'bench/ingest 2000 1 exits 0') or diag($out);
+like($out, qr/^2000 records, body [\d.]+ MiB, 1 runs/m, 'it ingested the 2000 records');
+for my $what ('ingest through nginx', 're-ingest \(updates\)', 'plain COPY') {
+	my ($rate) = $out =~ /^$what:\s+(\d+) records\/s$/m;
+	ok(($rate // 0) > 0, "it reports $what records/s") or diag($out);
+}
+like($out, qr/^ratio ingest\/COPY:\s+\d+\.\d\d /m, 'and their ratio');
+like($out, qr/^peak worker RSS:\s+[1-9][\d.]* MiB/m, 'and the workers\' peak RSS');
+
+SKIP: {
+	skip 'wrk is not installed (apt-get install wrk)', 4 unless `which wrk` =~ /\S/;
+	$out = `$top/bench/read 3 100 2>&1`;
+	is($? >> 8, 0, 'bench/read 3 100 exits 0') or diag($out);
+	like($out, qr/^\d+ groups, 88 query charts$/m, 'it found every generated chart');
+	like($out, qr/^targets: cold chart p50 [\d.]+ ms/m, 'it reports latencies');
+	like($out, qr/requests\/s, .* non-2xx 0$/m, 'cached reads under wrk: no errors');
+}
+done_testing;
