@@ -3,7 +3,7 @@
  * changes whenever committed data may have changed.  The master maps it
  * before forking, the listener (listener.h) advances it on every NOTIFY
  * bench_data, and workers report it to nginx.  While nobody is listening,
- * or the listener's session has not proven itself live for GENERATION_LEASE_MS,
+ * or the listener's session has not answered a ping for GENERATION_LEASE_MS,
  * every report is a new value, so nothing cached is ever served.
  */
 #ifndef BENCHINGEST_GENERATION_H
@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #define GENERATION_TEXT_MAX	48
-/* The longest a commit can go unseen by a read that nginx answers from cache. */
+/* The longest a read answered from cache can miss a commit. */
 #define GENERATION_LEASE_MS	800
 
 /* Maps the shared state; in the master, before any child exists. */
