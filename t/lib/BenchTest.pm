@@ -80,6 +80,16 @@ sub nginx_cache_conf {
 
 # ---------------------------------------------------------------- helpers
 
+# The shipped read-cache file, with a cache directory of the caller's own.
+sub write_nginx_cache_conf {
+	my ($path, $cache_dir) = @_;
+	my $cache = slurp(nginx_cache_conf()) //
+	    croak(nginx_cache_conf() . ' is missing');
+	$cache =~ s{/var/cache/nginx/benchingest}{$cache_dir}g or
+	    croak('no cache path in ' . nginx_cache_conf());
+	return spew($path, $cache);
+}
+
 sub slurp {
 	my ($path) = @_;
 	open my $fh, '<:raw', $path or return undef;
@@ -655,12 +665,8 @@ sub start_nginx {
 	for my $f (qw(fastcgi_params fastcgi.conf mime.types)) {
 		spew("$d/$f", slurp("/etc/nginx/$f") // '') if -f "/etc/nginx/$f";
 	}
-	# The shipped read-cache file, with a cache directory of our own.
-	my $cache = slurp(nginx_cache_conf()) //
-	    _bail(nginx_cache_conf() . ' is missing');
-	$cache =~ s{/var/cache/nginx/benchingest}{$d/nginx-cache}g or
-	    _bail('no cache path in ' . nginx_cache_conf());
-	spew("$d/nginx-cache.conf", $cache);
+	eval { write_nginx_cache_conf("$d/nginx-cache.conf", "$d/nginx-cache") }
+	    or _bail($@);
 	for my $try (1 .. 8) {
 		$self->{nginx_port} = free_port();
 		spew("$d/nginx.conf", $self->_nginx_conf);
@@ -1046,7 +1052,8 @@ as C<'commit.sha'> / C<'records.0.value_ns'>; undef deletes),
 C<with_sha($env, $sha)>, C<random_sha()>, C<big_envelope_json($n, sha =E<gt>,
 timestamp =E<gt>, dataset =E<gt>)>, C<wait_for(sub, $timeout)>,
 C<free_port()>, C<run_cmd(\@argv, env =E<gt>, stdin =E<gt>, timeout =E<gt>)>,
-C<pid_alive($pid)>, C<pids_matching(qr//)>, C<slurp>, C<spew>, C<bin>.
+C<pid_alive($pid)>, C<pids_matching(qr//)>, C<slurp>, C<spew>, C<bin>,
+C<write_nginx_cache_conf($path, $cache_dir)>.
 
 Environment: C<BENCHINGEST_BIN> (binary), C<BENCHINGEST_TEST_KEEP=1> (keep
 temp dirs), C<BENCHINGEST_TEST_MIGRATE>, C<BENCHINGEST_TEST_SQLDIR>,
