@@ -3,12 +3,13 @@
 # captured from it (t/reference/answers.xz, see t/reference/README) on the
 # realistic data set is asked of benchingest, loaded with the same data
 # through POST /api/ingest, and compared: the status, the Location of a
-# redirect, and for a JSON answer the JSON itself, member order included
-# (both are compared in the form JSON.stringify writes, so "1.0" and "1",
-# or "\u00e9" and "é", are the same).  A mismatch prints where the two
-# first differ; the end prints how many differ, by the members that differ
-# (-x: benchingest lacks x, +x: only benchingest has it).  PARITY_SHOW=N
-# prints the first N mismatches (default 8).
+# redirect (an absolute one to the same server counts as relative), and
+# for a JSON answer the JSON itself, member order included (both are
+# compared in the form JSON.stringify writes, so "1.0" and "1", or
+# "\u00e9" and "é", are the same).  A mismatch prints where the two first
+# differ; the end prints how many differ, by the members that differ (-x:
+# benchingest lacks x, +x: only benchingest has it).  PARITY_SHOW=N prints
+# the first N mismatches (default 8).
 use strict;
 use warnings;
 use FindBin;
@@ -196,7 +197,8 @@ sub read_answers {
 
 my @answers = read_answers();
 my $t = BenchTest->new;
-my ($collate) = $t->dbh->selectrow_array('SHOW lc_collate');
+my ($collate) = $t->dbh->selectrow_array('SELECT datcollate FROM ' .
+    'pg_database WHERE datname = current_database()');
 if ($collate !~ /^(?:C|POSIX|C\.UTF-?8)\z/i) {
 	# The reference sorted in byte order (its database's locale was C).
 	undef $t;
@@ -232,8 +234,8 @@ for my $ref (@answers) {
 	if ($r->{status} != $ref->{status}) {
 		$class = "status $ref->{status} -> $r->{status}";
 		@why = ("status: reference $ref->{status}, benchingest $r->{status}");
-	} elsif ($ref->{status} =~ /^30/ &&
-	    ($r->{headers}{location} // '') ne ($ref->{headers}{location} // '')) {
+	} elsif ($ref->{status} =~ /^30/ && ($r->{headers}{location} // '') =~
+	    s{^https?://[^/]+}{}r ne ($ref->{headers}{location} // '')) {
 		$class = 'Location';
 		@why = ("Location: reference $ref->{headers}{location}, " .
 		    'benchingest ' . ($r->{headers}{location} // 'none'));
