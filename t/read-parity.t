@@ -16,9 +16,9 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use BenchTest;
 use RealisticData;
+use ReferenceAnswers;
 use HTTP::Tiny;
 use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
-use JSON::PP;
 use POSIX ();
 use Test::More;
 
@@ -178,24 +178,7 @@ sub member_diff {
 
 # ---------------------------------------------------------------- answers
 
-sub read_answers {
-	my @a;
-	open my $fh, '-|', 'xz', '-dc', $answers or die "xz: $!";
-	binmode $fh;
-	my $json = JSON::PP->new->utf8;
-	while (defined(my $line = <$fh>)) {
-		my $rec = $json->decode($line);
-		read($fh, my $body, $rec->{body_length}) == $rec->{body_length} or
-		    die "$answers: short body";
-		getc $fh;
-		$rec->{body} = $body;
-		push @a, $rec;
-	}
-	close $fh or die "$answers: xz failed";
-	return @a;
-}
-
-my @answers = read_answers();
+my @answers = ReferenceAnswers::read_all($answers);
 my $t = BenchTest->new;
 my ($collate) = $t->dbh->selectrow_array('SELECT datcollate FROM ' .
     'pg_database WHERE datname = current_database()');
