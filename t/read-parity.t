@@ -19,7 +19,6 @@ use RealisticData;
 use ReferenceAnswers;
 use HTTP::Tiny;
 use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
-use POSIX ();
 use Test::More;
 
 my $answers = "$FindBin::Bin/reference/answers.xz";
@@ -60,35 +59,6 @@ sub unescape {
 	return $s;
 }
 
-# Number.prototype.toString of the double nearest to the literal.
-sub js_number {
-	my ($tok) = @_;
-	if ($tok =~ s/^-//) {
-		my $abs = js_number($tok);
-		return $abs eq '0' ? '0' : "-$abs";
-	}
-	return $tok if $tok =~ /^\d{1,15}\z/;
-	my ($v) = POSIX::strtod($tok);
-	return '0' if $v == 0;
-	my ($digits, $exp);
-	for my $p (0 .. 16) {
-		my $s = sprintf '%.*e', $p, $v;
-		next unless (POSIX::strtod($s))[0] == $v;
-		($digits, $exp) = $s =~ /^(\d(?:\.\d+)?)e([-+]\d+)\z/;
-		last;
-	}
-	$digits =~ s/\.//;
-	$digits =~ s/0+\z// if length $digits > 1;
-	my ($k, $n) = (length $digits, $exp + 1);
-	return $digits . '0' x ($n - $k) if $k <= $n && $n <= 21;
-	return substr($digits, 0, $n) . '.' . substr($digits, $n)
-	    if 0 < $n && $n <= 21;
-	return '0.' . '0' x -$n . $digits if -6 < $n && $n <= 0;
-	my $m = length $digits > 1 ?
-	    substr($digits, 0, 1) . '.' . substr($digits, 1) : $digits;
-	return $m . 'e' . ($n - 1 >= 0 ? '+' : '-') . abs($n - 1);
-}
-
 sub canon {
 	my ($s) = @_;
 	my $out = '';
@@ -100,7 +70,7 @@ sub canon {
 		} elsif ($s =~ /\G"((?:[^"\\\x00-\x1f]|\\.)*)"/gcs) {
 			$out .= js_string(unescape($1));
 		} elsif ($s =~ /\G(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?)/gc) {
-			$out .= js_number($1);
+			$out .= ReferenceAnswers::js_number($1);
 		} elsif ($s =~ /\G([{}\[\]:,]|true|false|null)/gc) {
 			$out .= $1;
 		} else {

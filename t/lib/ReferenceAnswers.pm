@@ -3,7 +3,8 @@ package ReferenceAnswers;
 # The reference read service's captured answers (t/reference/answers.xz,
 # format in t/reference/README), read into memory: for t/read-parity.t,
 # which asks benchingest the same requests, and for t/lib/ReferenceSite.pm,
-# which serves them to the site while benchingest cannot yet.
+# which serves them to the site while benchingest cannot yet; and the form
+# in which the reference writes a number (JavaScript's), which both need.
 
 use strict;
 use warnings;
@@ -11,6 +12,7 @@ use warnings;
 use Carp qw(croak);
 use File::Basename qw(dirname);
 use JSON::PP;
+use POSIX ();
 
 our $FILE = dirname(__FILE__) . '/../reference/answers.xz';
 
@@ -35,6 +37,35 @@ sub read_all {
 	}
 	close $fh or croak "$file: xz failed";
 	return @a;
+}
+
+# Number.prototype.toString of the double nearest to the literal.
+sub js_number {
+	my ($tok) = @_;
+	if ($tok =~ s/^-//) {
+		my $abs = js_number($tok);
+		return $abs eq '0' ? '0' : "-$abs";
+	}
+	return $tok if $tok =~ /^\d{1,15}\z/;
+	my ($v) = POSIX::strtod($tok);
+	return '0' if $v == 0;
+	my ($digits, $exp);
+	for my $p (0 .. 16) {
+		my $s = sprintf '%.*e', $p, $v;
+		next unless (POSIX::strtod($s))[0] == $v;
+		($digits, $exp) = $s =~ /^(\d(?:\.\d+)?)e([-+]\d+)\z/;
+		last;
+	}
+	$digits =~ s/\.//;
+	$digits =~ s/0+\z// if length $digits > 1;
+	my ($k, $n) = (length $digits, $exp + 1);
+	return $digits . '0' x ($n - $k) if $k <= $n && $n <= 21;
+	return substr($digits, 0, $n) . '.' . substr($digits, $n)
+	    if 0 < $n && $n <= 21;
+	return '0.' . '0' x -$n . $digits if -6 < $n && $n <= 0;
+	my $m = length $digits > 1 ?
+	    substr($digits, 0, 1) . '.' . substr($digits, 1) : $digits;
+	return $m . 'e' . ($n - 1 >= 0 ? '+' : '-') . abs($n - 1);
 }
 
 1;
