@@ -77,6 +77,15 @@ sub nginx_snippet {
 sub nginx_cache_conf {
 	(dirname(nginx_snippet())) . '/benchingest-cache.conf'
 }
+# Extra: the site's nginx file beside the snippet (the template in a
+# source tree, the built file in an installed one) and the site directory
+# it is pointed at.
+sub nginx_site_conf {
+	my $d = dirname(nginx_snippet());
+	return -f "$d/benchingest-site.conf.in" ? "$d/benchingest-site.conf.in" :
+	    "$d/benchingest-site.conf";
+}
+sub site_dir { $ENV{BENCHINGEST_TEST_SITEDIR} || "$TOP/site" }
 
 # ---------------------------------------------------------------- helpers
 
@@ -88,6 +97,17 @@ sub write_nginx_cache_conf {
 	$cache =~ s{/var/cache/nginx/benchingest}{$cache_dir}g or
 	    croak('no cache path in ' . nginx_cache_conf());
 	return spew($path, $cache);
+}
+
+# Extra: the shipped site file, serving the site from site_dir().
+sub write_nginx_site_conf {
+	my ($path) = @_;
+	my $site = slurp(nginx_site_conf()) //
+	    croak(nginx_site_conf() . ' is missing');
+	my $dir = site_dir();
+	$site =~ s{^(\s*alias\s+)\S*/static/;}{$1$dir/static/;}m or
+	    croak('no alias of the static files in ' . nginx_site_conf());
+	return spew($path, $site);
 }
 
 sub slurp {
@@ -472,14 +492,14 @@ sub new {
 	$LIVE{"$self"} = $self;
 	weaken $LIVE{"$self"};
 
-	$self->{cluster} = $opt{private_cluster} ? start_cluster() :
-	    _shared_cluster();
+	$self->{cluster} = $opt{no_database} ? undef :
+	    $opt{private_cluster} ? start_cluster() : _shared_cluster();
 	$self->{dir} = tempdir('benchtest.XXXXXX', TMPDIR => 1, CLEANUP => 0);
 	chmod 0755, $self->{dir};
 	make_path(map { "$self->{dir}/nginx-tmp/$_" }
 	    qw(client_body fastcgi proxy uwsgi scgi));
 	$self->{dbname} = sprintf 'bt_%d_%d', $$, ++$SEQ;
-	$self->_create_database;
+	$self->_create_database unless $opt{no_database};
 
 	for my $which (qw(ingest revalidate)) {
 		my $tok = exists $opt{"${which}_token"} ?
@@ -495,7 +515,8 @@ sub new {
 	    "unix:$self->{listen}" : $self->{listen};
 
 	my @config = (
-	    [database => $opt{database} // $self->ingest_conninfo],
+	    [database => $opt{database} //
+	        ($opt{no_database} ? 'dbname=none' : $self->ingest_conninfo)],
 	    [workers => $opt{workers} // 2],
 	);
 	# As root, benchingest refuses to start without a user for its workers.
@@ -650,6 +671,7 @@ $extra    }
     server {
         listen 127.0.0.1:$self->{nginx_port};
         include $snippet;
+        include $d/nginx-site.conf;
     }
 }
 EOF
@@ -667,6 +689,7 @@ sub start_nginx {
 	}
 	eval { write_nginx_cache_conf("$d/nginx-cache.conf", "$d/nginx-cache") }
 	    or _bail($@);
+	eval { write_nginx_site_conf("$d/nginx-site.conf") } or _bail($@);
 	for my $try (1 .. 8) {
 		$self->{nginx_port} = free_port();
 		spew("$d/nginx.conf", $self->_nginx_conf);
@@ -1017,6 +1040,10 @@ until /api/health answers through nginx (15 s, then BAIL_OUT).  Options:
 
 =item private_cluster => 1 - (extra) a cluster for this object alone
 
+=item no_database => 1 - (extra) no cluster and no database: for nginx in
+front of another FastCGI server (with C<start =E<gt> 0>, C<listen> and
+C<start_nginx>)
+
 =item listen => 'HOST:PORT' - (extra) C<-s HOST:PORT>; nginx upstream follows
 
 =item spawn_fcgi => 1 - (extra) run under C<spawn-fcgi -n -s DIR/bi.sock -M 0666>
@@ -1053,13 +1080,20 @@ C<with_sha($env, $sha)>, C<random_sha()>, C<big_envelope_json($n, sha =E<gt>,
 timestamp =E<gt>, dataset =E<gt>)>, C<wait_for(sub, $timeout)>,
 C<free_port()>, C<run_cmd(\@argv, env =E<gt>, stdin =E<gt>, timeout =E<gt>)>,
 C<pid_alive($pid)>, C<pids_matching(qr//)>, C<slurp>, C<spew>, C<bin>,
-C<write_nginx_cache_conf($path, $cache_dir)>.
+C<write_nginx_cache_conf($path, $cache_dir)>, C<write_nginx_site_conf($path)>,
+C<site_dir>.
+
+nginx serves the snippet and, in the same server block, the site's file
+(F<benchingest-site.conf.in> beside the snippet, or the built
+F<benchingest-site.conf> of an installation) with its static files taken
+from C<site_dir>.
 
 Environment: C<BENCHINGEST_BIN> (binary), C<BENCHINGEST_TEST_KEEP=1> (keep
 temp dirs), C<BENCHINGEST_TEST_MIGRATE>, C<BENCHINGEST_TEST_SQLDIR>,
 C<BENCHINGEST_TEST_NGINX_SNIPPET> (its directory also holds
 F<benchingest-cache.conf>, included with a cache directory of the
-object's own), C<BENCHINGEST_TEST_PGBIN>.
+object's own, and the site's file), C<BENCHINGEST_TEST_SITEDIR> (the
+site's directory, default F<site> of the tree), C<BENCHINGEST_TEST_PGBIN>.
 
 Everything started is stopped in DESTROY and END, also when a test dies or
 gets SIGINT/SIGTERM; a forked child never cleans up its parent's objects
