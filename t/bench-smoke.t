@@ -2,10 +2,13 @@
 # The benchmark scripts still run against the tree as it is (they are not
 # tests, so nothing else would notice when a change breaks them): a small
 # bench/ingest and a small bench/read each finish and report what they
-# measured.  The figures themselves are not asserted: bench/ measures them.
+# measured, and so does bench/site.  The figures themselves are not
+# asserted: bench/ measures them.
 use strict;
 use warnings;
 use FindBin;
+use lib "$FindBin::Bin/lib";
+use Browser;
 use Test::More;
 
 my $top = "$FindBin::Bin/..";
@@ -28,5 +31,14 @@ SKIP: {
 	like($out, qr/^\d+ groups, 88 query charts$/m, 'it found every generated chart');
 	like($out, qr/^targets: cold chart p50 [\d.]+ ms/m, 'it reports latencies');
 	like($out, qr/requests\/s, .* non-2xx 0$/m, 'cached reads under wrk: no errors');
+}
+SKIP: {
+	skip 'chromium is not installed (apt-get install chromium)', 3
+	    unless Browser::available();
+	$out = `$top/bench/site 1 2>&1`;
+	is($? >> 8, 0, 'bench/site 1 exits 0') or diag($out);
+	like($out, qr/^landing, one group open +empty +\d+ +\d+ +\d+ +\d+ /m,
+	    'it reports the first chart painted, bytes and requests');
+	like($out, qr/^targets: first chart painted \d+ ms/m, 'and the targets');
 }
 done_testing;
