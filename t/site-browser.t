@@ -11,7 +11,8 @@
 # whole view back; a chart's link reproduces its view on its own page;
 # a bad slug and an unknown path get the 404 page; an empty database says
 # so; after an ingest a reload shows the new commit.  Screenshots (light
-# and dark) go to t/output/site-browser (BENCHINGEST_TEST_OUTPUT).
+# and dark, and the README's) go to t/output/site-browser
+# (BENCHINGEST_TEST_OUTPUT).
 use strict;
 use warnings;
 use utf8;
@@ -192,6 +193,9 @@ my $in_chart_all = sub { 'document.getElementById(' . js("chart-$slug") .
     ').querySelectorAll(' . js($_[0]) . ')' };
 $b->eval(qq{document.getElementById(${\ js("group-$group->{slug}")}).scrollIntoView()});
 shots('group');
+# The README's picture (site/screenshot.png): above the navigation's
+# names that need fonts this machine lacks.
+$b->screenshot("$out/readme.png", clip => [0, 0, 1280, 800]);
 
 # ---------------------------------------------------------------- tooltip
 

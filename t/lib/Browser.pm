@@ -272,10 +272,17 @@ sub scheme {
 	    { name => 'prefers-color-scheme', value => $scheme }] });
 }
 
-# A PNG of the viewport (or, with full => 1, the whole page).
+# A PNG of the viewport (or, with full => 1, the whole page; with
+# clip => [x, y, width, height], that part of the viewport).
 sub screenshot {
 	my ($self, $file, %o) = @_;
 	my %p = (format => 'png');
+	if (my $c = $o{clip}) {
+		# The clip is in page coordinates: add the scroll.
+		my ($sx, $sy) = @{ $self->eval('[window.scrollX, window.scrollY]') };
+		$p{clip} = { x => $c->[0] + $sx, y => $c->[1] + $sy,
+		    width => $c->[2], height => $c->[3], scale => 1 };
+	}
 	$p{captureBeyondViewport} = JSON::PP::true if $o{full};
 	if ($o{full}) {
 		my $m = $self->cmd('Page.getLayoutMetrics');
@@ -371,7 +378,8 @@ one page. C<available> says whether the binary is installed.
 Methods: C<goto($url)> (status of the document), C<eval($js)>,
 C<wait_for($js, $timeout)>, C<move($x, $y)>, C<click($x, $y)>,
 C<mouse($type, $x, $y, %o)>, C<key($key, shift =E<gt> 1)>,
-C<scheme('light'|'dark')>, C<screenshot($file, full =E<gt> 1)>,
+C<scheme('light'|'dark')>, C<screenshot($file, full =E<gt> 1, clip =E<gt>
+[$x, $y, $w, $h])>,
 C<problems> (and forget them), C<requests>, C<opened>, C<clear_cache>,
 C<cmd($method, \%params)> (any page command), C<call> (a browser
 command), C<pump($seconds, $until)>, C<version>, C<quit> (also on
