@@ -20,6 +20,20 @@ const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1',
 	'#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#79706e'];
 
 let chartJs = null;
+const builds = [];
+
+// Charts are built one per animation frame, in the order their data
+// arrived: when a group's charts all arrive at once, the first is on the
+// screen after one build, not after all of them.
+function nextFrame(build) {
+	builds.push(build);
+	if (builds.length > 1) return;
+	const run = () => {
+		builds.shift()();
+		if (builds.length) window.requestAnimationFrame(run);
+	};
+	window.requestAnimationFrame(run);
+}
 
 // Chart.js (a UMD file, site/static/vendor) is loaded on first use, so a
 // page whose groups are all closed never downloads it.
@@ -38,7 +52,8 @@ export function loadChartJs() {
 	return chartJs;
 }
 
-function el(tag, attrs = {}, ...children) {
+// An element with attributes (on* ones are listeners) and children.
+export function el(tag, attrs = {}, ...children) {
 	const e = document.createElement(tag);
 	for (const [k, v] of Object.entries(attrs)) {
 		if (k === 'class') e.className = v;
@@ -98,7 +113,13 @@ export class ChartView {
 		this.started = true;
 		this.root.dataset.state = 'loading';
 		Promise.all([loadChartJs(), this.fetch(false)])
-			.then(([Chart, p]) => this.build(Chart, p))
+			.then(([Chart, p]) => nextFrame(() => {
+				try {
+					this.build(Chart, p);
+				} catch (e) {
+					this.fail(e);
+				}
+			}))
 			.catch((e) => this.fail(e));
 	}
 
