@@ -344,33 +344,30 @@ filter_check("... and every chart of $group->{name} hides it too, the other grou
 my ($legend_off) = grep { $_ ne $baseline && $_ ne $group_hidden[0] } @names;
 $b->eval(qq{${\ $in_chart->(qq{.legend button[data-series="$legend_off"]})}.click()});
 settle();
-my $landing_view = $b->eval(<<"JS");
+# What a chart shows: range, y scale, baseline, series drawn, and its link.
+sub view_of {
+	my ($element) = @_;
+	return $b->eval(<<"JS");
 (() => {
-	const li = document.getElementById(${\ js("chart-$slug")});
+	const li = $element;
 	const c = Chart.getChart(li.querySelector('canvas'));
 	return { range: li.dataset.range, y: c.options.scales.y.type, rel: li.dataset.rel,
 		shown: c.data.datasets.filter((d, i) => c.isDatasetVisible(i)).map((d) => d.label),
-		link: li.querySelector('.chart-name a').href, url: location.href };
+		link: li.querySelector('.chart-name a')?.href ?? null };
 })()
 JS
+}
+my $in_landing = 'document.getElementById(' . js("chart-$slug") . ')';
+my $landing_view = view_of($in_landing);
+my $landing_url = $b->eval('location.href');
 ok(!grep({ $_ eq $legend_off } @{ $landing_view->{shown} }), "a click on $legend_off in the legend hides it");
 
 # The URL brings all of it back.
-is($b->goto($landing_view->{url}), 200, 'the landing page\'s URL, loaded again');
+is($b->goto($landing_url), 200, 'the landing page\'s URL, loaded again');
 is_deeply($b->eval(q{[...document.querySelectorAll('#filters input')].filter((i) => !i.checked).map((i) => i.value)}),
     [$engine], "... has $engine unticked");
 filter_check('... hides the same series in every chart');
-my $again = $b->eval(<<"JS");
-(() => {
-	const li = document.getElementById(${\ js("chart-$slug")});
-	const c = Chart.getChart(li.querySelector('canvas'));
-	return { range: li.dataset.range, y: c.options.scales.y.type, rel: li.dataset.rel,
-		shown: c.data.datasets.filter((d, i) => c.isDatasetVisible(i)).map((d) => d.label),
-		link: li.querySelector('.chart-name a').href, url: location.href };
-})()
-JS
-delete $again->{url};
-is_deeply($again, { %$landing_view{qw(range y rel shown link)} },
+is_deeply(view_of($in_landing), $landing_view,
     '... and the chart\'s range, scale, baseline, legend and link');
 is_deeply([$b->problems], [], 'no console error and no failed request');
 
@@ -379,18 +376,11 @@ is_deeply([$b->problems], [], 'no console error and no failed request');
 is($b->goto($landing_view->{link}), 200, 'the chart\'s link opens its page');
 ok($b->wait_for(q{document.querySelector('article.chart')?.dataset.state === 'drawn'}),
     '... which draws the chart');
-my $page_view = $b->eval(<<'JS');
-(() => {
-	const li = document.querySelector('article.chart');
-	const c = Chart.getChart(li.querySelector('canvas'));
-	return { range: li.dataset.range, y: c.options.scales.y.type, rel: li.dataset.rel,
-		shown: c.data.datasets.filter((d, i) => c.isDatasetVisible(i)).map((d) => d.label),
-		title: document.title, h1: document.querySelector('h1').textContent };
-})()
-JS
+my $page_view = view_of(q{document.querySelector('article.chart')});
 is_deeply({ %$page_view{qw(range y rel shown)} }, { %$landing_view{qw(range y rel shown)} },
     '... with the same commits, scale, baseline and series as on the landing page');
-is($page_view->{h1}, $p->{display_name}, '... titled with the chart\'s display name');
+is($b->eval(q{document.querySelector('h1').textContent}), $p->{display_name},
+    '... titled with the chart\'s display name');
 is_deeply([$b->problems], [], '... with no console error and no failed request');
 
 is($b->goto("$base/chart/$slug"), 200, 'the plain chart page');

@@ -3,19 +3,8 @@
 // landing page or a chart's page.  Everything it needs is in that
 // markup; it asks the API only for chart data.
 
-import { ChartView } from './chart-view.js';
+import { ChartView, el } from './chart-view.js';
 import { ViewState } from './view-state.js';
-
-function el(tag, attrs = {}, ...children) {
-	const e = document.createElement(tag);
-	for (const [k, v] of Object.entries(attrs)) {
-		if (k === 'class') e.className = v;
-		else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-		else e.setAttribute(k, v);
-	}
-	e.append(...children);
-	return e;
-}
 
 // ------------------------------------------------------------ landing
 
