@@ -129,22 +129,24 @@ sub format_value {
 
 sub _ratio { sprintf "%.2f\x{d7}", $_[0] }
 
+# Every page starts as the site's static 404 page does, up to its
+# stylesheet (site/README.md: "Common to both"), with its own title.
+my $HEAD = do {
+	my $f = dirname(__FILE__) . '/../../site/static/404.html';
+	open my $fh, '<:utf8', $f or croak "$f: $!";
+	local $/;
+	my ($head) = <$fh> =~ m{\A(.*?<link rel="stylesheet"[^\n]*\n)}s or
+	    croak "$f: no stylesheet link";
+	$head;
+};
+
 sub _page {
 	my (%o) = @_;
 	my $preload = $o{preload} ? '<link rel="preload" href="/static/vendor/' .
 	    "chart.min.js\" as=\"script\">\n" : '';
+	(my $head = $HEAD) =~ s{<title>.*?</title>}{'<title>' . _h($o{title}) . '</title>'}e;
 	return <<"EOF";
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>@{[ _h($o{title}) ]}</title>
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/static/site.css">
-$preload<script type="module" src="/static/site.js"></script>
+$head$preload<script type="module" src="/static/site.js"></script>
 </head>
 <body data-page="$o{page}">
 <header class="site-header">
