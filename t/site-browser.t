@@ -189,6 +189,7 @@ my $p = chart_api($slug);
 # chart (ids with a dot cannot go in a selector).
 my $in_chart = sub { 'document.getElementById(' . js("chart-$slug") .
     ').querySelector(' . js($_[0]) . ')' };
+my $in_landing_js = 'document.getElementById(' . js("chart-$slug") . ')';
 my $in_chart_all = sub { 'document.getElementById(' . js("chart-$slug") .
     ').querySelectorAll(' . js($_[0]) . ')' };
 $b->eval(qq{document.getElementById(${\ js("group-$group->{slug}")}).scrollIntoView()});
@@ -285,6 +286,24 @@ $b->key('ArrowRight', shift => 1) for 1 .. 3;
 $b->key('ArrowLeft', shift => 1);
 is(scalar(grep { $_->{url} =~ $all_url } $b->requests), 1, '... fetched once (?n=all), however far it pans');
 
+# The wheel: plain scrolls the page, with Ctrl zooms, sideways pans.
+my ($wa, $wb) = split /-/, $range->();
+($x, $y) = point_of(int(($wa + $wb) / 2));
+my $scroll = $b->eval('window.scrollY');
+$b->wheel($x, $y, 0, 120);
+ok($b->wait_for("window.scrollY > $scroll"), 'a plain wheel scrolls the page');
+is($range->(), "$wa-$wb", '... and leaves the chart alone');
+($x, $y) = point_of(int(($wa + $wb) / 2));
+$b->wheel($x, $y, 0, -100, ctrl => 1);
+my ($ca, $cb) = split /-/, $b->wait_for(qq{(() => { const r = $in_landing_js.dataset.range;
+    return r !== "$wa-$wb" && r; })()}) // "$wa-$wb";
+ok($cb - $ca < $wb - $wa && $ca <= ($wa + $wb) / 2 && $cb >= ($wa + $wb) / 2,
+    "Ctrl and the wheel zoom in around the pointer ($wa-$wb to $ca-$cb)");
+$b->wheel($x, $y, -100, 0);
+my ($sa, $sb) = split /-/, $b->wait_for(qq{(() => { const r = $in_landing_js.dataset.range;
+    return r !== "$ca-$cb" && r; })()}) // "$ca-$cb";
+ok($sa < $ca && $sb - $sa == $cb - $ca, "a sideways wheel pans ($ca-$cb to $sa-$sb)");
+
 # ---------------------------------------------------------------- toggles
 
 my $buttons = qq{${\ $in_chart_all->(".chart-tools button")}};
@@ -357,8 +376,7 @@ sub view_of {
 })()
 JS
 }
-my $in_landing = 'document.getElementById(' . js("chart-$slug") . ')';
-my $landing_view = view_of($in_landing);
+my $landing_view = view_of($in_landing_js);
 my $landing_url = $b->eval('location.href');
 ok(!grep({ $_ eq $legend_off } @{ $landing_view->{shown} }), "a click on $legend_off in the legend hides it");
 
@@ -367,7 +385,7 @@ is($b->goto($landing_url), 200, 'the landing page\'s URL, loaded again');
 is_deeply($b->eval(q{[...document.querySelectorAll('#filters input')].filter((i) => !i.checked).map((i) => i.value)}),
     [$engine], "... has $engine unticked");
 filter_check('... hides the same series in every chart');
-is_deeply(view_of($in_landing), $landing_view,
+is_deeply(view_of($in_landing_js), $landing_view,
     '... and the chart\'s range, scale, baseline, legend and link');
 is_deeply([$b->problems], [], 'no console error and no failed request');
 

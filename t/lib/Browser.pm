@@ -249,6 +249,14 @@ sub click {
 	$self->mouse('mouseReleased', $x, $y, button => 'left', clicks => 1);
 }
 
+# A wheel turn at ($x, $y); %o: ctrl, shift.
+sub wheel {
+	my ($self, $x, $y, $dx, $dy, %o) = @_;
+	$self->cmd('Input.dispatchMouseEvent', { type => 'mouseWheel', x => $x + 0,
+	    y => $y + 0, deltaX => $dx + 0, deltaY => $dy + 0,
+	    modifiers => ($o{ctrl} ? 2 : 0) | ($o{shift} ? 8 : 0) });
+}
+
 my %KEY = (ArrowLeft => 37, ArrowRight => 39, Enter => 13, Escape => 27,
     Home => 36, End => 35, Tab => 9, ' ' => 32);
 
@@ -377,7 +385,8 @@ one page. C<available> says whether the binary is installed.
 
 Methods: C<goto($url)> (status of the document), C<eval($js)>,
 C<wait_for($js, $timeout)>, C<move($x, $y)>, C<click($x, $y)>,
-C<mouse($type, $x, $y, %o)>, C<key($key, shift =E<gt> 1)>,
+C<mouse($type, $x, $y, %o)>, C<wheel($x, $y, $dx, $dy, ctrl =E<gt> 1,
+shift =E<gt> 1)>, C<key($key, shift =E<gt> 1)>,
 C<scheme('light'|'dark')>, C<screenshot($file, full =E<gt> 1, clip =E<gt>
 [$x, $y, $w, $h])>,
 C<problems> (and forget them), C<requests>, C<opened>, C<clear_cache>,
