@@ -23,6 +23,7 @@ use IO::Socket::INET;
 use JSON::PP;
 use POSIX qw(WNOHANG _exit setpgid);
 use Scalar::Util qw(blessed weaken);
+use Socket qw(IPPROTO_TCP TCP_NODELAY);
 use Test::More ();
 use Time::HiRes qw(sleep time);
 
@@ -79,6 +80,21 @@ sub nginx_cache_conf {
 }
 
 # ---------------------------------------------------------------- helpers
+
+# HTTP::Tiny writes a request's head and its body in two writes: with
+# Nagle's algorithm on, the body waits for nginx's delayed ACK, 40 ms per
+# POST.  Every connection of the harness (and of the tests and bench
+# scripts that use HTTP::Tiny beside it) sends at once.
+{
+	no warnings 'redefine';
+	my $connect = \&HTTP::Tiny::Handle::connect;
+	*HTTP::Tiny::Handle::connect = sub {
+		my $handle = $connect->(@_);
+		setsockopt($handle->{fh}, IPPROTO_TCP, TCP_NODELAY, 1);
+		return $handle;
+	};
+}
+
 
 # The shipped read-cache file, with a cache directory of the caller's own.
 sub write_nginx_cache_conf {
