@@ -4,6 +4,7 @@
 
 #include "auth.h"
 #include "envelope.h"
+#include "generation.h"
 #include "ingest.h"
 
 /* The commit sha for the log line, with nothing a client could forge. */
@@ -56,6 +57,8 @@ ingest_handle(struct http_request *req, struct route_ctx *ctx)
 		goto fail;
 	if (db_ingest(ctx->db, &env, &counts, &err) == -1)
 		goto fail;
+	/* Committed: this host's next reads must see it (generation.h). */
+	generation_advance();
 	req->summary.inserted = counts.inserted;
 	req->summary.updated = counts.updated;
 	snprintf(reply, sizeof(reply), "{\"inserted\":%lld,\"updated\":%lld}",

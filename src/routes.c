@@ -5,6 +5,7 @@
 #include <json.h>
 
 #include "auth.h"
+#include "generation.h"
 #include "ingest.h"
 #include "read.h"
 #include "routes.h"
@@ -96,6 +97,8 @@ revalidate(struct http_request *req, struct route_ctx *ctx)
 		http_reply_error(req, &err);
 		return;
 	}
+	/* Notified: this host's next reads must recompute (generation.h). */
+	generation_advance();
 	http_reply(req, 200, "Cache-Control: no-store\r\n",
 	    "{\"revalidated\":true}");
 }
