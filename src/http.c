@@ -60,7 +60,7 @@ http_request_init(struct http_request *req, FCGX_Request *fcgx,
 	req->body_too_large = FCGX_GetParam("BENCHINGEST_BODY_TOO_LARGE",
 	    env) != NULL;
 	/* Like the marker above, only nginx's configuration can set this. */
-	req->generation_probe = FCGX_GetParam("BENCHINGEST_GENERATION",
+	req->cache_key_probe = FCGX_GetParam("BENCHINGEST_CACHE_KEY",
 	    env) != NULL;
 	if ((req->query = FCGX_GetParam("QUERY_STRING", env)) == NULL)
 		req->query = "";
@@ -166,7 +166,7 @@ void
 http_reply(struct http_request *req, int status, const char *extra_headers,
     const char *body)
 {
-	char head[1024];
+	char head[128];
 	size_t len = body != NULL ? strlen(body) : 0;
 	int n;
 
@@ -175,12 +175,14 @@ http_reply(struct http_request *req, int status, const char *extra_headers,
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n"
 	    "Content-Type: application/json; charset=utf-8\r\n"
-	    "Content-Length: %zu\r\n"
-	    "%s\r\n", status, status_text(status), len,
-	    extra_headers != NULL ? extra_headers : "");
+	    "Content-Length: %zu\r\n", status, status_text(status), len);
 	if (n < 0 || n >= (int)sizeof(head))
 		n = 0;
 	FCGX_PutStr(head, n, req->fcgx->out);
+	/* Of any length: a cache key holds a slug. */
+	if (extra_headers != NULL)
+		FCGX_PutS(extra_headers, req->fcgx->out);
+	FCGX_PutS("\r\n", req->fcgx->out);
 	if (!req->head && len > 0)
 		FCGX_PutStr(body, (int)len, req->fcgx->out);
 }

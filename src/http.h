@@ -31,7 +31,7 @@ struct http_request {
 	const char *authorization;
 	long long content_length;	/* -1: absent */
 	bool body_too_large;		/* nginx refused the body already */
-	bool generation_probe;		/* nginx asks for the cache generation */
+	bool cache_key_probe;		/* nginx asks for the cache key */
 	bool head;
 	struct request_summary summary;
 };

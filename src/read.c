@@ -20,6 +20,11 @@
 
 /* After an answer this large, idle memory goes back to the system. */
 #define READ_TRIM_BYTES	((size_t)1 << 20)
+/*
+ * The longest cache key header: a slug is at most 4 KiB, and nginx reads
+ * the probe's headers into its fastcgi_buffer_size (8k in the snippet).
+ */
+#define READ_CACHE_KEY_MAX	6144
 
 struct keylist {
 	struct chart_key *keys;
@@ -615,17 +620,39 @@ reply_read(struct http_request *req, struct json_object *o)
 		malloc_trim(0);
 }
 
+/* A read route: what its path holds besides the route, and its key's name. */
+struct read_route {
+	const char *name;	/* in the cache key */
+	const char *prefix;	/* a slug follows it; NULL: no slug, no window */
+	bool group;		/* the slug names a group, not a chart */
+};
+
+static const struct read_route groups_route = { "groups", NULL, false };
+static const struct read_route chart_route = { "chart", "/api/chart/", false };
+static const struct read_route group_route = { "group", "/api/group/", true };
+
+/*
+ * What a read request asks for, parsed once.  Its answer depends on this
+ * and on the data, nothing else: not on other query parameters, not on
+ * how the slug or n were spelled.
+ */
+struct read_target {
+	const struct read_route *route;
+	struct chart_key key;	/* of the slug, when the route has one */
+	long long window;	/* read_window(); 0: all */
+};
+
 /* The slug after a route's prefix, decoded into a chart or a group key. */
 static int
-route_key(struct http_request *req, const char *prefix, bool group,
+route_key(struct http_request *req, const struct read_route *route,
     struct chart_key *key, struct api_error *err)
 {
-	if (slug_decode(req->path + strlen(prefix), key, err) == -1)
+	if (slug_decode(req->path + strlen(route->prefix), key, err) == -1)
 		return -1;
-	if (key->group != group) {
+	if (key->group != route->group) {
 		api_error_set(err, 400, "bad_request", "bad slug: a %s slug, "
 		    "not a %s slug", key->group ? "group" : "chart",
-		    group ? "group" : "chart");
+		    route->group ? "group" : "chart");
 		chart_key_free(key);
 		return -1;
 	}
@@ -633,31 +660,108 @@ route_key(struct http_request *req, const char *prefix, bool group,
 }
 
 void
+read_no_cache_key(struct http_request *req)
+{
+	req->summary.quiet = true;
+	http_reply(req, 204, NULL, NULL);
+}
+
+/*
+ * nginx's probe: the key its cache stores this request's answer under,
+ * "<generation> <route>[ <canonical slug> <window>]".  Computed from the
+ * target the answer is computed from, it cannot disagree with the answer.
+ */
+static void
+reply_cache_key(struct http_request *req, const struct read_target *t)
+{
+	struct strbuf h = { 0 };
+	char gen[GENERATION_TEXT_MAX], *slug = NULL;
+
+	generation_text(gen, sizeof(gen));
+	sb_printf(&h, "X-Benchingest-Cache-Key: %s %s", gen, t->route->name);
+	if (t->route->prefix != NULL) {
+		if ((slug = slug_encode(&t->key)) == NULL)
+			h.failed = true;
+		else if (t->window == 0)
+			sb_printf(&h, " %s all", slug);
+		else
+			sb_printf(&h, " %s %lld", slug, t->window);
+	}
+	sb_str(&h, "\r\n");
+	/* Out of memory, or too long for nginx's buffer: no key, no cache. */
+	if (h.failed || h.len > READ_CACHE_KEY_MAX)
+		read_no_cache_key(req);
+	else {
+		req->summary.quiet = true;
+		http_reply(req, 204, h.data, NULL);
+	}
+	free(slug);
+	sb_free(&h);
+}
+
+/*
+ * Parses what the request asks for into *t.  Returns 0 when the caller is
+ * to answer it from *t (then read_target_free() it), -1 when it has been
+ * answered here: a bad slug, or nginx's probe for the cache key.  A slug
+ * that does not decode has no key, so its 400 is neither looked up nor
+ * stored.
+ */
+static int
+read_target(struct http_request *req, const struct read_route *route,
+    struct read_target *t)
+{
+	struct api_error err;
+
+	memset(t, 0, sizeof(*t));
+	t->route = route;
+	api_error_clear(&err);
+	if (route->prefix != NULL) {
+		if (route_key(req, route, &t->key, &err) == -1) {
+			if (req->cache_key_probe)
+				read_no_cache_key(req);
+			else
+				http_reply_error(req, &err);
+			return -1;
+		}
+		t->window = read_window(req->query);
+	}
+	if (req->cache_key_probe) {
+		reply_cache_key(req, t);
+		chart_key_free(&t->key);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+read_target_free(struct read_target *t)
+{
+	chart_key_free(&t->key);
+}
+
+void
 read_chart(struct http_request *req, struct route_ctx *ctx)
 {
 	struct json_object *o = NULL;
-	struct chart_key key;
+	struct read_target t;
 	struct api_error err;
 
+	if (read_target(req, &chart_route, &t) == -1)
+		return;
 	api_error_clear(&err);
-	if (route_key(req, "/api/chart/", false, &key, &err) == -1)
-		goto fail;
 	if (db_read_begin(ctx->db, &err) == 0) {
 		o = json_object_new_object();
-		if (chart_fill(ctx->db, &key, read_window(req->query), o,
-		    &err) == -1) {
+		if (chart_fill(ctx->db, &t.key, t.window, o, &err) == -1) {
 			json_object_put(o);
 			o = NULL;
 		}
 		db_read_end(ctx->db);
 	}
-	chart_key_free(&key);
-	if (o != NULL) {
+	read_target_free(&t);
+	if (o != NULL)
 		reply_read(req, o);
-		return;
-	}
-fail:
-	http_reply_error(req, &err);
+	else
+		http_reply_error(req, &err);
 }
 
 void
@@ -665,28 +769,25 @@ read_group(struct http_request *req, struct route_ctx *ctx)
 {
 	struct json_object *o = NULL, *charts, *c;
 	struct keylist list = { 0 };
-	struct chart_key key;
+	struct read_target t;
 	struct api_error err;
-	long long window = read_window(req->query);
 	char *name;
 	size_t i;
 	int rc = -1;
 
-	api_error_clear(&err);
-	if (route_key(req, "/api/group/", true, &key, &err) == -1) {
-		http_reply_error(req, &err);
+	if (read_target(req, &group_route, &t) == -1)
 		return;
-	}
+	api_error_clear(&err);
 	if (db_read_begin(ctx->db, &err) == -1)
 		goto out;
-	if (group_charts(ctx->db, &key, &list, &err) == -1)
+	if (group_charts(ctx->db, &t.key, &list, &err) == -1)
 		goto end;
 	if (list.n == 0) {
 		api_error_set(&err, 404, "not_found", "no measurements for "
 		    "this group");
 		goto end;
 	}
-	if ((name = chart_group_name(&key)) == NULL) {
+	if ((name = chart_group_name(&t.key)) == NULL) {
 		oom(&err);
 		goto end;
 	}
@@ -702,7 +803,7 @@ read_group(struct http_request *req, struct route_ctx *ctx)
 			goto end;
 		}
 		json_object_array_add(charts, c);
-		if (chart_fill(ctx->db, &list.keys[i], window, c, &err) == -1)
+		if (chart_fill(ctx->db, &list.keys[i], t.window, c, &err) == -1)
 			goto end;
 	}
 	rc = 0;
@@ -710,7 +811,7 @@ end:
 	db_read_end(ctx->db);
 out:
 	keylist_free(&list);
-	chart_key_free(&key);
+	read_target_free(&t);
 	if (rc == 0)
 		reply_read(req, o);
 	else {
@@ -766,9 +867,13 @@ void
 read_groups(struct http_request *req, struct route_ctx *ctx)
 {
 	struct json_object *o, *groups;
+	struct read_target t;
 	struct api_error err;
 	int rc;
 
+	if (read_target(req, &groups_route, &t) == -1)
+		return;
+	read_target_free(&t);
 	api_error_clear(&err);
 	if (db_read_begin(ctx->db, &err) == -1) {
 		http_reply_error(req, &err);
@@ -785,17 +890,4 @@ read_groups(struct http_request *req, struct route_ctx *ctx)
 		return;
 	}
 	reply_read(req, o);
-}
-
-void
-read_generation(struct http_request *req, struct route_ctx *ctx)
-{
-	char gen[GENERATION_TEXT_MAX], headers[GENERATION_TEXT_MAX + 64];
-
-	(void)ctx;
-	req->summary.quiet = true;
-	generation_text(gen, sizeof(gen));
-	snprintf(headers, sizeof(headers), "X-Benchingest-Generation: %s\r\n",
-	    gen);
-	http_reply(req, 204, headers, NULL);
 }

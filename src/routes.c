@@ -14,19 +14,20 @@ struct route {
 	const char *path;	/* ending in '/': a prefix, a slug follows */
 	const char *allow;	/* the Allow header of a 405 */
 	void (*handler)(struct http_request *, struct route_ctx *);
+	bool cached;		/* the handler answers nginx's cache key probe */
 };
 
 static void	health(struct http_request *, struct route_ctx *);
 static void	revalidate(struct http_request *, struct route_ctx *);
 
 static const struct route routes[] = {
-	{ "/api/ingest", "POST", ingest_handle },
-	{ "/api/revalidate", "POST", revalidate },
-	{ "/api/health", "GET, HEAD", health },
-	{ "/health", "GET, HEAD", health },
-	{ "/api/groups", "GET, HEAD", read_groups },
-	{ "/api/chart/", "GET, HEAD", read_chart },
-	{ "/api/group/", "GET, HEAD", read_group },
+	{ "/api/ingest", "POST", ingest_handle, false },
+	{ "/api/revalidate", "POST", revalidate, false },
+	{ "/api/health", "GET, HEAD", health, false },
+	{ "/health", "GET, HEAD", health, false },
+	{ "/api/groups", "GET, HEAD", read_groups, true },
+	{ "/api/chart/", "GET, HEAD", read_chart, true },
+	{ "/api/group/", "GET, HEAD", read_group, true },
 };
 
 static bool
@@ -124,13 +125,12 @@ routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 	char headers[128];
 	size_t i;
 
-	if (req->generation_probe) {
-		read_generation(req, ctx);
-		return;
-	}
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (!route_matches(&routes[i], req->path))
 			continue;
+		/* Only a cached route's own handler knows its key. */
+		if (req->cache_key_probe && !routes[i].cached)
+			break;
 		if (!method_allowed(routes[i].allow, req->method)) {
 			snprintf(headers, sizeof(headers),
 			    "Allow: %s\r\nCache-Control: no-store\r\n",
@@ -141,6 +141,10 @@ routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 			return;
 		}
 		routes[i].handler(req, ctx);
+		return;
+	}
+	if (req->cache_key_probe) {
+		read_no_cache_key(req);
 		return;
 	}
 	api_error_clear(&err);
