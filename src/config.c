@@ -34,6 +34,8 @@ static const struct key keys[] = {
 	{ "revalidate_token_file", KEY_TOKEN_FILE, OFF(revalidate_token),
 	  0, 0 },
 	{ "statement_timeout", KEY_INT, OFF(statement_timeout), 0, INT_MAX },
+	{ "read_timeout", KEY_INT, OFF(read_timeout), 0, INT_MAX },
+	{ "max_concurrent_reads", KEY_INT, OFF(max_concurrent_reads), 1, 256 },
 	{ "log_level", KEY_LOG_LEVEL, OFF(log_level), 0, 0 },
 	{ "max_records", KEY_INT, OFF(max_records), 0, INT_MAX },
 	{ "max_string_bytes", KEY_INT, OFF(max_string_bytes), 1, 1LL << 30 },
@@ -191,6 +193,7 @@ config_load(const char *path, struct config *cfg, char *errbuf,
 	cfg->workers = 2;
 	cfg->max_body_bytes = 64LL * 1024 * 1024;
 	cfg->statement_timeout = 30000;
+	cfg->read_timeout = 10000;
 	cfg->log_level = LOG_INFO;
 	cfg->max_records = 1000000;
 	cfg->max_string_bytes = 16LL * 1024 * 1024;
@@ -239,6 +242,10 @@ config_load(const char *path, struct config *cfg, char *errbuf,
 		snprintf(errbuf, errlen, "%s: read error", path);
 		goto out;
 	}
+	/* Unset: half the workers read, the others stay free for ingests. */
+	if (cfg->max_concurrent_reads == 0)
+		cfg->max_concurrent_reads = cfg->workers > 1 ?
+		    cfg->workers / 2 : 1;
 	if (cfg->database == NULL) {
 		snprintf(errbuf, errlen, "%s: missing required key \"database\"",
 		    path);

@@ -12,6 +12,8 @@ struct config {
 	char *ingest_token;		/* NULL: not configured */
 	char *revalidate_token;
 	long long statement_timeout;	/* milliseconds, 0: none */
+	long long read_timeout;		/* one read request, ms, 0: none */
+	long long max_concurrent_reads;	/* workers reading at once */
 	enum log_level log_level;
 	long long max_records;		/* records in one envelope */
 	long long max_string_bytes;	/* any one decoded string */

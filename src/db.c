@@ -1,5 +1,7 @@
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,8 @@
 #define EXACT_COUNT_BYTES	(8LL * 1024 * 1024)
 /* Batches this large first try a plain COPY into the table. */
 #define DIRECT_MIN_ROWS		1000
+/* A cancelled read's answer is awaited this long before the link is cut. */
+#define CANCEL_GRACE_MS		1000
 
 struct db {
 	char *conninfo;
@@ -27,6 +31,8 @@ struct db {
 	struct strbuf session;	/* what every new connection runs first */
 	struct strbuf sql;		/* scratch for building statements */
 	struct strbuf copy;	/* one chunk of COPY data */
+	long long read_timeout;	/* of the read under way, ms; 0: none */
+	long long read_deadline;	/* its end, on now_ms()'s clock */
 };
 
 /*
@@ -73,6 +79,16 @@ first_line(const char *msg, char *out, size_t size)
 	memcpy(out, msg, n);
 	out[n] = '\0';
 	return out;
+}
+
+/* Milliseconds on the monotonic clock: a read's deadline. */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void
@@ -779,10 +795,12 @@ oom:
 }
 
 int
-db_read_begin(struct db *db, struct api_error *err)
+db_read_begin(struct db *db, long long timeout_ms, struct api_error *err)
 {
 	PGresult *res;
 
+	db->read_timeout = timeout_ms;
+	db->read_deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
 	if ((res = run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	    0, NULL, err)) == NULL)
 		return -1;
@@ -798,19 +816,75 @@ db_read_begin(struct db *db, struct api_error *err)
 	return 0;
 }
 
+/*
+ * Waits for the answer to the query just sent, until the read's deadline;
+ * then cancels the query, and cuts the connection if even that is not
+ * answered soon.  Returns false when the deadline passed.
+ */
+static bool
+await_answer(struct db *db)
+{
+	struct pollfd pfd = { .fd = PQsocket(db->conn), .events = POLLIN };
+	long long until = db->read_deadline, left;
+	PGcancel *cancel;
+	bool late = false;
+	char why[256];
+
+	while (PQisBusy(db->conn)) {
+		left = until != 0 ? until - now_ms() : -1;
+		if (until != 0 && left <= 0) {
+			if (late) {
+				drop_connection(db);
+				break;
+			}
+			late = true;
+			if ((cancel = PQgetCancel(db->conn)) != NULL) {
+				PQcancel(cancel, why, sizeof(why));
+				PQfreeCancel(cancel);
+			}
+			until = now_ms() + CANCEL_GRACE_MS;
+			continue;
+		}
+		pfd.revents = 0;
+		if (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left) == -1 &&
+		    errno != EINTR)
+			break;
+		if (PQconsumeInput(db->conn) == 0)
+			break;
+	}
+	return !late;
+}
+
 PGresult *
 db_read_query(struct db *db, const char *sql, int nparams,
     const char *const *params, struct api_error *err)
 {
-	PGresult *res;
+	PGresult *res = NULL, *r;
+	bool in_time;
 
-	res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) == PGRES_TUPLES_OK)
+	in_time = db->read_deadline == 0 || now_ms() < db->read_deadline;
+	if (in_time && PQsendQueryParams(db->conn, sql, nparams, NULL, params,
+	    NULL, NULL, 0) == 1) {
+		in_time = await_answer(db);
+		/* One statement, one result; the rest are read to the end. */
+		while (db->conn != NULL && (r = PQgetResult(db->conn)) != NULL) {
+			if (res == NULL)
+				res = r;
+			else
+				PQclear(r);
+		}
+	}
+	if (in_time && PQresultStatus(res) == PGRES_TUPLES_OK)
 		return res;
-	pg_fail(db, res, "read", err);
+	if (in_time)
+		pg_fail(db, res, "read", err);
+	else
+		api_error_set(err, 503, "unavailable", "read: over "
+		    "read_timeout (%lld ms)", db->read_timeout);
 	PQclear(res);
-	/* Gone, or over statement_timeout: worth a retry by the client. */
-	if (connection_lost(db) || sqlstate_is(db, "57014")) {
+	/* Gone, or over a timeout: worth a retry by the client. */
+	if (db->conn == NULL || connection_lost(db) ||
+	    sqlstate_is(db, "57014")) {
 		err->status = 503;
 		err->class = "unavailable";
 	}

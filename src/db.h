@@ -34,10 +34,13 @@ int		 db_health(struct db *, struct health *, struct api_error *);
 
 /*
  * A read: one read-only snapshot, queries inside it, then db_read_end().
- * A query's result is the caller's to PQclear().
+ * A query's result is the caller's to PQclear().  A read that is still at
+ * it timeout_ms after db_read_begin() (0: no limit) has its query cancelled
+ * and gets a 503, however many statements it took to get there.
  */
 struct pg_result;
-int		 db_read_begin(struct db *, struct api_error *);
+int		 db_read_begin(struct db *, long long timeout_ms,
+		    struct api_error *);
 struct pg_result *db_read_query(struct db *, const char *sql, int nparams,
 		    const char *const *params, struct api_error *);
 void		 db_read_end(struct db *);

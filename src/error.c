@@ -14,6 +14,7 @@ api_error_clear(struct api_error *e)
 	e->class = NULL;
 	e->record_index = -1;
 	e->got = 0;
+	e->retry_after = 0;
 	e->message[0] = '\0';
 }
 
@@ -26,6 +27,7 @@ api_error_set(struct api_error *e, int status, const char *class,
 	e->status = status;
 	e->class = class;
 	e->record_index = -1;
+	e->retry_after = 0;
 	if (fmt == NULL) {
 		e->message[0] = '\0';
 		return;

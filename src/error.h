@@ -9,6 +9,7 @@ struct api_error {
 	const char *class;	/* the contract's "error" member */
 	long record_index;	/* -1 unless class is "record" */
 	long got;		/* schema version sent, for schema_version_too_new */
+	int retry_after;	/* seconds for a Retry-After header; 0: none */
 	char message[512];	/* safe to return; may be empty */
 };
 

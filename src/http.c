@@ -190,13 +190,17 @@ http_reply(struct http_request *req, int status, const char *extra_headers,
 void
 http_reply_error(struct http_request *req, const struct api_error *err)
 {
-	char *body = api_error_json(err);
+	char *body = api_error_json(err), headers[64];
 
 	req->summary.error_class = err->class;
 	if (err->status >= 500)
 		snprintf(req->summary.internal, sizeof(req->summary.internal),
 		    "%s", err->message);
-	http_reply(req, err->status, "Cache-Control: no-store\r\n",
+	snprintf(headers, sizeof(headers), "Cache-Control: no-store\r\n");
+	if (err->retry_after > 0)
+		snprintf(headers + strlen(headers), sizeof(headers) -
+		    strlen(headers), "Retry-After: %d\r\n", err->retry_after);
+	http_reply(req, err->status, headers,
 	    body != NULL ? body : "{\"error\":\"internal\"}");
 	free(body);
 }

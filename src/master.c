@@ -15,6 +15,7 @@
 #include "log.h"
 #include "master.h"
 #include "privsep.h"
+#include "readlimit.h"
 #include "worker.h"
 
 #define MAX_CHILDREN	512
@@ -135,6 +136,8 @@ reap(unsigned generation)
 		what = children[i].listener ? "listener" : "worker";
 		if (children[i].listener)
 			generation_listener_gone((int)pid);
+		else
+			readlimit_worker_gone((int)pid);
 		if (WIFSIGNALED(status))
 			log_msg(LOG_WARN, "%s %ld killed by signal %d", what,
 			    (long)pid, WTERMSIG(status));
@@ -206,6 +209,11 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 
 	if (generation_init() == -1) {
 		log_msg(LOG_ERROR, "cannot map the read cache generation");
+		config_free(cfg);
+		return 1;
+	}
+	if (readlimit_init() == -1) {
+		log_msg(LOG_ERROR, "cannot map the read slots");
 		config_free(cfg);
 		return 1;
 	}

@@ -15,6 +15,7 @@
 #include "charts.h"
 #include "generation.h"
 #include "read.h"
+#include "readlimit.h"
 #include "slug.h"
 #include "strbuf.h"
 
@@ -620,16 +621,7 @@ reply_read(struct http_request *req, struct json_object *o)
 		malloc_trim(0);
 }
 
-/* A read route: what its path holds besides the route, and its key's name. */
-struct read_route {
-	const char *name;	/* in the cache key */
-	const char *prefix;	/* a slug follows it; NULL: no slug, no window */
-	bool group;		/* the slug names a group, not a chart */
-};
-
-static const struct read_route groups_route = { "groups", NULL, false };
-static const struct read_route chart_route = { "chart", "/api/chart/", false };
-static const struct read_route group_route = { "group", "/api/group/", true };
+struct read_route;
 
 /*
  * What a read request asks for, parsed once.  Its answer depends on this
@@ -640,6 +632,18 @@ struct read_target {
 	const struct read_route *route;
 	struct chart_key key;	/* of the slug, when the route has one */
 	long long window;	/* read_window(); 0: all */
+};
+
+/*
+ * A read route: what its path holds besides the route, its name in the
+ * cache key, and what builds its answer inside the read's snapshot.
+ */
+struct read_route {
+	const char *name;
+	const char *prefix;	/* a slug follows it; NULL: no slug, no window */
+	bool group;		/* the slug names a group, not a chart */
+	struct json_object *(*build)(struct db *, const struct read_target *,
+	    struct api_error *);
 };
 
 /* The slug after a route's prefix, decoded into a chart or a group key. */
@@ -739,57 +743,35 @@ read_target_free(struct read_target *t)
 	chart_key_free(&t->key);
 }
 
-void
-read_chart(struct http_request *req, struct route_ctx *ctx)
+static struct json_object *
+build_chart(struct db *db, const struct read_target *t, struct api_error *err)
 {
-	struct json_object *o = NULL;
-	struct read_target t;
-	struct api_error err;
+	struct json_object *o = json_object_new_object();
 
-	if (read_target(req, &chart_route, &t) == -1)
-		return;
-	api_error_clear(&err);
-	if (db_read_begin(ctx->db, &err) == 0) {
-		o = json_object_new_object();
-		if (chart_fill(ctx->db, &t.key, t.window, o, &err) == -1) {
-			json_object_put(o);
-			o = NULL;
-		}
-		db_read_end(ctx->db);
-	}
-	read_target_free(&t);
-	if (o != NULL)
-		reply_read(req, o);
-	else
-		http_reply_error(req, &err);
+	if (chart_fill(db, &t->key, t->window, o, err) == 0)
+		return o;
+	json_object_put(o);
+	return NULL;
 }
 
-void
-read_group(struct http_request *req, struct route_ctx *ctx)
+static struct json_object *
+build_group(struct db *db, const struct read_target *t, struct api_error *err)
 {
 	struct json_object *o = NULL, *charts, *c;
 	struct keylist list = { 0 };
-	struct read_target t;
-	struct api_error err;
 	char *name;
 	size_t i;
-	int rc = -1;
 
-	if (read_target(req, &group_route, &t) == -1)
-		return;
-	api_error_clear(&err);
-	if (db_read_begin(ctx->db, &err) == -1)
+	if (group_charts(db, &t->key, &list, err) == -1)
 		goto out;
-	if (group_charts(ctx->db, &t.key, &list, &err) == -1)
-		goto end;
 	if (list.n == 0) {
-		api_error_set(&err, 404, "not_found", "no measurements for "
+		api_error_set(err, 404, "not_found", "no measurements for "
 		    "this group");
-		goto end;
+		goto out;
 	}
-	if ((name = chart_group_name(&t.key)) == NULL) {
-		oom(&err);
-		goto end;
+	if ((name = chart_group_name(&t->key)) == NULL) {
+		oom(err);
+		goto out;
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string(name));
@@ -799,25 +781,20 @@ read_group(struct http_request *req, struct route_ctx *ctx)
 	for (i = 0; i < list.n; i++) {
 		if ((c = named(&list.keys[i], chart_name(&list.keys[i]))) ==
 		    NULL) {
-			oom(&err);
-			goto end;
+			oom(err);
+			goto fail;
 		}
 		json_object_array_add(charts, c);
-		if (chart_fill(ctx->db, &list.keys[i], t.window, c, &err) == -1)
-			goto end;
+		if (chart_fill(db, &list.keys[i], t->window, c, err) == -1)
+			goto fail;
 	}
-	rc = 0;
-end:
-	db_read_end(ctx->db);
+	goto out;
+fail:
+	json_object_put(o);
+	o = NULL;
 out:
 	keylist_free(&list);
-	read_target_free(&t);
-	if (rc == 0)
-		reply_read(req, o);
-	else {
-		json_object_put(o);
-		http_reply_error(req, &err);
-	}
+	return o;
 }
 
 /* Every group of every kind, each with its charts' names and slugs. */
@@ -863,31 +840,79 @@ all_groups(struct db *db, struct json_object *groups, struct api_error *err)
 	return rc;
 }
 
+static struct json_object *
+build_groups(struct db *db, const struct read_target *t, struct api_error *err)
+{
+	struct json_object *o = json_object_new_object(), *groups;
+
+	(void)t;
+	groups = json_object_new_array();
+	json_object_object_add(o, "groups", groups);
+	if (all_groups(db, groups, err) == 0)
+		return o;
+	json_object_put(o);
+	return NULL;
+}
+
+static const struct read_route groups_route = {
+	"groups", NULL, false, build_groups
+};
+static const struct read_route chart_route = {
+	"chart", "/api/chart/", false, build_chart
+};
+static const struct read_route group_route = {
+	"group", "/api/group/", true, build_group
+};
+
+/*
+ * Every read: parse the request (which answers nginx's cache key probe),
+ * take one of the max_concurrent_reads slots or answer 503 at once, build
+ * the answer in one snapshot under read_timeout, reply, give the slot back.
+ */
+static void
+read_answer(struct http_request *req, struct route_ctx *ctx,
+    const struct read_route *route)
+{
+	const struct config *cfg = ctx->cfg;
+	struct json_object *o = NULL;
+	struct read_target t;
+	struct api_error err;
+	bool slot;
+
+	if (read_target(req, route, &t) == -1)
+		return;
+	api_error_clear(&err);
+	if (!(slot = readlimit_take(cfg->max_concurrent_reads))) {
+		api_error_set(&err, 503, "unavailable", "%lld reads under way "
+		    "(max_concurrent_reads)", cfg->max_concurrent_reads);
+		err.retry_after = 1;
+	} else if (db_read_begin(ctx->db, cfg->read_timeout, &err) == 0) {
+		o = route->build(ctx->db, &t, &err);
+		db_read_end(ctx->db);
+	}
+	read_target_free(&t);
+	if (o != NULL)
+		reply_read(req, o);
+	else
+		http_reply_error(req, &err);
+	if (slot)
+		readlimit_release();
+}
+
 void
 read_groups(struct http_request *req, struct route_ctx *ctx)
 {
-	struct json_object *o, *groups;
-	struct read_target t;
-	struct api_error err;
-	int rc;
+	read_answer(req, ctx, &groups_route);
+}
 
-	if (read_target(req, &groups_route, &t) == -1)
-		return;
-	read_target_free(&t);
-	api_error_clear(&err);
-	if (db_read_begin(ctx->db, &err) == -1) {
-		http_reply_error(req, &err);
-		return;
-	}
-	o = json_object_new_object();
-	groups = json_object_new_array();
-	json_object_object_add(o, "groups", groups);
-	rc = all_groups(ctx->db, groups, &err);
-	db_read_end(ctx->db);
-	if (rc == -1) {
-		json_object_put(o);
-		http_reply_error(req, &err);
-		return;
-	}
-	reply_read(req, o);
+void
+read_chart(struct http_request *req, struct route_ctx *ctx)
+{
+	read_answer(req, ctx, &chart_route);
+}
+
+void
+read_group(struct http_request *req, struct route_ctx *ctx)
+{
+	read_answer(req, ctx, &group_route);
 }

@@ -113,6 +113,51 @@ every_key(void)
 	unsetenv("BENCH_REVALIDATE_TOKEN");
 }
 
+/* read_timeout, and max_concurrent_reads with its default from workers. */
+static void
+read_keys(void)
+{
+	static const struct {
+		const char *text;
+		long long reads;
+	} cases[] = {
+		{ "database = x\n", 1 },
+		{ "database = x\nworkers = 1\n", 1 },
+		{ "database = x\nworkers = 5\n", 2 },
+		{ "database = x\nworkers = 8\n", 4 },
+		{ "database = x\nworkers = 8\nmax_concurrent_reads = 8\n", 8 },
+		{ "database = x\nmax_concurrent_reads = 30\n", 30 },
+	};
+	struct config cfg;
+	char err[1024] = "";
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!ok(load(cases[i].text, &cfg, err, sizeof(err)) == 0,
+		    "read keys, case %zu loads (%s)", i, err))
+			continue;
+		ok(cfg.max_concurrent_reads == cases[i].reads,
+		    "max_concurrent_reads %lld, want %lld",
+		    cfg.max_concurrent_reads, cases[i].reads);
+		if (i == 0)
+			ok(cfg.read_timeout == 10000,
+			    "read_timeout defaults to 10 s");
+		config_free(&cfg);
+	}
+	if (ok(load("database = x\nread_timeout = 0\n", &cfg, err,
+	    sizeof(err)) == 0, "read_timeout 0 loads (%s)", err)) {
+		ok(cfg.read_timeout == 0, "read_timeout 0: no limit");
+		config_free(&cfg);
+	}
+	refused("no reads at all", "database = x\nmax_concurrent_reads = 0\n",
+	    "test.conf:2: max_concurrent_reads");
+	refused("reads beyond any workers",
+	    "database = x\nmax_concurrent_reads = 257\n",
+	    "test.conf:2: max_concurrent_reads");
+	refused("negative read timeout", "database = x\nread_timeout = -1\n",
+	    "test.conf:2: read_timeout");
+}
+
 static void
 mistakes(void)
 {
@@ -167,6 +212,7 @@ main(void)
 	}
 	defaults();
 	every_key();
+	read_keys();
 	mistakes();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
