@@ -644,6 +644,9 @@ sub _nginx_conf {
 	# Option upstreams: more backends (addresses as in a server line).
 	my $extra = join '', map { "        server $_;\n" }
 	    @{ $self->{opt}{upstreams} || [] };
+	# Options nginx_http, nginx_server: more lines for those blocks.
+	my ($http, $server) = map { $self->{opt}{$_} // '' }
+	    qw(nginx_http nginx_server);
 	return <<"EOF";
 daemon off;
 master_process on;
@@ -660,12 +663,12 @@ http {
     uwsgi_temp_path $d/nginx-tmp/uwsgi;
     scgi_temp_path $d/nginx-tmp/scgi;
     include $d/nginx-cache.conf;
-    upstream benchingest {
+$http    upstream benchingest {
         server $self->{upstream};
 $extra    }
     server {
         listen 127.0.0.1:$self->{nginx_port};
-        include $snippet;
+$server        include $snippet;
     }
 }
 EOF
@@ -933,6 +936,65 @@ sub row_counts {
 	    } @TABLES };
 }
 
+# Extra: fills the (empty) database with a generated history of $commits
+# commits (default 2000): 528 query_measurements rows per commit (TPC-H at
+# SF 1 and 10, on NVMe and S3, 22 queries, 6 engine:format series: four
+# query groups of 22 charts), a few rows of every other kind, analysed and
+# checkpointed.  For the benchmarks in bench/.
+sub fill_history {
+	my ($self, $commits) = @_;
+	$commits //= 2000;
+	my $dbh = $self->dbh;
+	local $dbh->{PrintWarn} = 0;
+	# Row numbers make the ids: a benchmark needs unique keys, not the hash.
+	$dbh->do(q{INSERT INTO commits (commit_sha, timestamp, message, author_name,
+	    author_email, committer_name, committer_email, tree_sha, url)
+	    SELECT md5('c' || i) || lpad(to_hex(i), 8, '0'),
+		timestamptz '2020-01-01 00:00:00+00' + i * interval '1 hour',
+		'Commit ' || i || E'\n\nbody', 'a', 'a@example.com', 'c',
+		'c@example.com', md5('t' || i) || '00000000',
+		'https://example.com/commit/' || i
+	    FROM generate_series(1, ?::int) i}, undef, $commits);
+	$dbh->do(q{INSERT INTO query_measurements (measurement_id, commit_sha,
+	    dataset, dataset_variant, scale_factor, query_idx, storage, engine,
+	    format, value_ns, all_runtimes_ns, commit_timestamp)
+	    SELECT row_number() OVER (), c.commit_sha, 'tpch', NULL, sf, q, st, e, f,
+		v, ARRAY[v, v + 1, v - 1], c.timestamp
+	    FROM commits c,
+		unnest(ARRAY['1', '10']) sf, unnest(ARRAY['nvme', 's3']) st,
+		generate_series(1, 22) q,
+		unnest(ARRAY['datafusion', 'duckdb']) e,
+		unnest(ARRAY['parquet', 'vortex-file-compressed', 'lance']) f,
+		LATERAL (SELECT (1000000 + (hashtext(c.commit_sha || q || e || f)
+		    & 65535))::bigint AS v) x});
+	$dbh->do(q{INSERT INTO compression_times (measurement_id, commit_sha, dataset,
+	    dataset_variant, format, op, value_ns, all_runtimes_ns)
+	    SELECT row_number() OVER (), commit_sha, d, NULL, f, o, 5000, '{5000}'
+	    FROM commits, unnest(ARRAY['taxi', 'tpch']) d,
+		unnest(ARRAY['parquet', 'vortex']) f, unnest(ARRAY['encode', 'decode']) o
+	    WHERE timestamp > timestamptz '2020-03-01 00:00:00+00'});
+	$dbh->do(q{INSERT INTO compression_sizes (measurement_id, commit_sha, dataset,
+	    format, value_bytes)
+	    SELECT row_number() OVER (), commit_sha, d, f, 1234 FROM commits,
+		unnest(ARRAY['taxi', 'tpch']) d, unnest(ARRAY['parquet', 'vortex']) f});
+	$dbh->do(q{INSERT INTO random_access_times (measurement_id, commit_sha, dataset,
+	    format, value_ns, all_runtimes_ns)
+	    SELECT row_number() OVER (), commit_sha, d, f, 850, '{850}' FROM commits,
+		unnest(ARRAY['taxi', 'feature-vectors']) d,
+		unnest(ARRAY['parquet', 'vortex']) f});
+	$dbh->do(q{INSERT INTO vector_search_runs (measurement_id, commit_sha, dataset,
+	    layout, flavor, threshold, value_ns, all_runtimes_ns, matches,
+	    rows_scanned, bytes_scanned, iterations)
+	    SELECT row_number() OVER (), commit_sha, 'cohere', l, fl, th, 42, '{42}',
+		1, 2, 3, 1 FROM commits, unnest(ARRAY['flat', 'partitioned']) l,
+		unnest(ARRAY['vortex', 'parquet']) fl, unnest(ARRAY[0.8, 0.83, 0.9]) th});
+	$dbh->do("VACUUM ANALYZE $_") for qw(commits query_measurements
+	    compression_times compression_sizes random_access_times vector_search_runs);
+	# A database at rest has its pages written back: reads should not pay for
+	# evicting the generator's dirty buffers.
+	$dbh->do('CHECKPOINT');
+}
+
 # ---- cleanup
 
 sub cleanup {
@@ -1037,6 +1099,9 @@ until /api/health answers through nginx (15 s, then BAIL_OUT).  Options:
 
 =item spawn_fcgi => 1 - (extra) run under C<spawn-fcgi -n -s DIR/bi.sock -M 0666>
 
+=item nginx_http => TEXT, nginx_server => TEXT - (extra) more lines in nginx's
+C<http> block and in its C<server> block, before the snippet
+
 =back
 
 =head1 METHODS
@@ -1053,7 +1118,8 @@ header), C<content_type>, C<headers>; C<revalidate(%o)> with C<token> or
 C<authorization>; C<health>.
 
 Database: C<dbh> (superuser, AutoCommit), C<new_dbh> (a separate connection),
-C<row_counts>, C<@BenchTest::TABLES>.
+C<row_counts>, C<@BenchTest::TABLES>, C<fill_history($commits)> (a generated
+history for benchmarks).
 
 Processes: C<worker_pids> (the master's children but the read-cache
 listener), C<listener_pid>, C<wait_workers($n)>, C<signal($sig)>, C<stop>
