@@ -166,7 +166,7 @@ void
 http_reply(struct http_request *req, int status, const char *extra_headers,
     const char *body)
 {
-	char head[128];
+	char head[256];
 	size_t len = body != NULL ? strlen(body) : 0;
 	int n;
 

@@ -30,6 +30,7 @@ my ($group) = grep { $_->{slug} =~ /^qmg\./ } @$groups;
 my $slug = $group->{charts}[0]{slug};
 my $chart = "/api/chart/$slug";
 my $gpath = "/api/group/$group->{slug}";
+ok($t->wait_cached('/api/groups'), 'the listener has heard the commits');
 
 # The requests among @paths that reached benchingest.
 sub backend_reads {

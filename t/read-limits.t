@@ -2,11 +2,11 @@
 # Reads cannot starve ingest.  At most max_concurrent_reads workers answer
 # reads at once: with that many reads stuck in Postgres (behind a lock
 # held here), further reads are answered at once with 503 unavailable and
-# Retry-After, and are not cached, while ingests and revalidates still get
-# a worker, even when more reads arrive than there are
-# workers.  A worker killed mid-read gives its place back.  A read that
-# runs past read_timeout is answered 503 and gives its place back, however
-# long statement_timeout is.
+# Retry-After, and are not cached, while reads the cache answers are
+# served, and ingests and revalidates still get a worker, even when more
+# reads arrive than there are workers.  A worker killed mid-read gives its
+# place back.  A read that runs past read_timeout is answered 503 and
+# gives its place back, however long statement_timeout is.
 use strict;
 use warnings;
 use FindBin;
@@ -20,6 +20,8 @@ use Test::More;
 
 my $t = BenchTest->new(workers => 3, config => { max_concurrent_reads => 2 });
 is($t->ingest(envelope())->{status}, 200, 'a commit with rows of every kind');
+wait_for(sub { $t->listener_pid }, 10);
+ok($t->wait_cached('/api/groups'), '/api/groups is in the cache');
 
 # A group of vector search runs: reading it scans vector_search_runs, which
 # the ingests below never touch.  Each dataset is another cache key.
@@ -33,20 +35,32 @@ sub waiting {
 	return $dbh->selectrow_array(q{SELECT count(*) FROM pg_stat_activity
 	    WHERE datname = current_database() AND wait_event_type = 'Lock'});
 }
-# The workers' sessions are set up (which needs the lock taken below).
+# The workers' sessions, opened since the workers started, are set up
+# (which needs the lock taken below), and no other is left.
+my $started = '-infinity';
 sub sessions_ready {
-	my ($n) = @_;
 	return wait_for(sub {
 		my ($idle, $all) = $dbh->selectrow_array(q{SELECT count(*)
-		    FILTER (WHERE state = 'idle'), count(*) FROM pg_stat_activity
+		    FILTER (WHERE state = 'idle' AND backend_start >= ?),
+		    count(*) FROM pg_stat_activity
 		    WHERE datname = current_database()
-		    AND application_name = 'benchingest'});
-		return $idle == $n && $all == $n;
+		    AND application_name = 'benchingest'}, undef, $started);
+		return $idle == 3 && $all == 3;
 	}, 30);
+}
+sub workers_replaced {
+	my ($why, $do) = @_;
+	my @old = $t->worker_pids;
+	($started) = $dbh->selectrow_array('SELECT now()');
+	$do->(@old);
+	ok(wait_for(sub {
+		my @now = $t->worker_pids;
+		@now == 3 && !grep { my $p = $_; grep { $_ == $p } @old } @now;
+	}, 30), $why);
 }
 my $lock;
 sub lock_reads {
-	sessions_ready(3) or BAIL_OUT('the workers have no database sessions');
+	sessions_ready() or BAIL_OUT('the workers have no database sessions');
 	$lock = $t->new_dbh;
 	$lock->begin_work;
 	$lock->do('LOCK TABLE vector_search_runs IN ACCESS EXCLUSIVE MODE');
@@ -96,6 +110,10 @@ my $base = waiting();
 my $stuck = start_gets(vsg(1), vsg(2));
 ok(wait_for(sub { waiting() == $base + 2 }, 30), 'two reads wait in Postgres');
 my $mark = $t->log_mark;
+is($t->request('GET', '/api/groups')->{status}, 200,
+    'a read the cache answers needs no slot: 200');
+unlike($t->log_since($mark), qr{GET /api/groups}, '... and never reached a worker');
+$mark = $t->log_mark;
 my $over = $t->request('GET', vsg(3));
 is($over->{status}, 503, 'a third read: 503');
 is_deeply($over->{json}, { error => 'unavailable' }, '... {"error":"unavailable"}');
@@ -125,12 +143,7 @@ lock_reads();
 $base = waiting();
 $stuck = start_gets(vsg(4), vsg(5));
 ok(wait_for(sub { waiting() == $base + 2 }, 30), 'two reads wait again');
-my @old = $t->worker_pids;
-kill 'KILL', @old;
-ok(wait_for(sub {
-	my @now = $t->worker_pids;
-	@now == 3 && !grep { my $p = $_; grep { $_ == $p } @old } @now;
-}, 30), 'every worker killed and replaced');
+workers_replaced('every worker killed and replaced', sub { kill 'KILL', @_ });
 collect($stuck);
 unlock_reads();		# the new workers set up their sessions
 lock_reads();
@@ -144,12 +157,8 @@ is_deeply([collect($stuck)], ['404 -', '404 -'], '... the two answer once unlock
 
 # ---- the deadline of one read request
 $t->set_config(read_timeout => 300, statement_timeout => 600000);
-my @before = $t->worker_pids;
-$t->signal('HUP');
-ok(wait_for(sub {
-	my @now = $t->worker_pids;
-	@now == 3 && !grep { my $p = $_; grep { $_ == $p } @before } @now;
-}, 30), 'reloaded with read_timeout = 300 ms, statement_timeout = 10 min');
+workers_replaced('reloaded with read_timeout = 300 ms, statement_timeout = 10 min',
+    sub { $t->signal('HUP') });
 lock_reads();
 $base = waiting();
 $mark = $t->log_mark;

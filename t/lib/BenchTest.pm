@@ -911,6 +911,21 @@ sub revalidate {
 
 sub health { $_[0]->request('GET', '/api/health') }
 
+# Extra: waits (up to $timeout s) until a GET of $path is answered from
+# nginx's cache, that is without a line in benchingest's log; true if so.
+# After a commit the listener changes the cache generation again when the
+# commit's NOTIFY reaches it, which may be a moment after the writer did:
+# a test that counts cache hits waits for that first.
+sub wait_cached {
+	my ($self, $path, $timeout) = @_;
+	my $logged = substr($path =~ s/\?.*//r, 0, 100);
+	return wait_for(sub {
+		my $mark = $self->log_mark;
+		$self->request('GET', $path);
+		return $self->log_since($mark) !~ /GET \Q$logged\E/;
+	}, $timeout // 10);
+}
+
 # ---- database
 
 sub dbh {
@@ -1115,7 +1130,8 @@ Requests: C<request($method, $path, \%headers, $body)> returns
 C<{status, headers (lower-case keys), content, json}>;
 C<ingest($envelope_or_string, %o)> with C<token>, C<authorization> (raw
 header), C<content_type>, C<headers>; C<revalidate(%o)> with C<token> or
-C<authorization>; C<health>.
+C<authorization>; C<health>; C<wait_cached($path, $timeout)> (until a GET
+of $path is answered from nginx's cache).
 
 Database: C<dbh> (superuser, AutoCommit), C<new_dbh> (a separate connection),
 C<row_counts>, C<@BenchTest::TABLES>, C<fill_history($commits)> (a generated
