@@ -27,7 +27,7 @@ struct key {
 
 static const struct key keys[] = {
 	{ "database", KEY_STRING, OFF(database), 0, 0 },
-	{ "workers", KEY_INT, OFF(workers), 1, 256 },
+	{ "workers", KEY_INT, OFF(workers), 1, CONFIG_WORKERS_MAX },
 	{ "max_requests", KEY_INT, OFF(max_requests), 0, INT_MAX },
 	{ "max_body_bytes", KEY_INT, OFF(max_body_bytes), 1, 1LL << 30 },
 	{ "ingest_token_file", KEY_TOKEN_FILE, OFF(ingest_token), 0, 0 },
@@ -38,6 +38,7 @@ static const struct key keys[] = {
 	{ "max_records", KEY_INT, OFF(max_records), 0, INT_MAX },
 	{ "max_string_bytes", KEY_INT, OFF(max_string_bytes), 1, 1LL << 30 },
 	{ "user", KEY_STRING, OFF(user), 0, 0 },
+	{ "shutdown_timeout", KEY_INT, OFF(shutdown_timeout), 1, 86400 },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -194,6 +195,7 @@ config_load(const char *path, struct config *cfg, char *errbuf,
 	cfg->log_level = LOG_INFO;
 	cfg->max_records = 1000000;
 	cfg->max_string_bytes = 16LL * 1024 * 1024;
+	cfg->shutdown_timeout = 300;
 
 	if ((fp = fopen(path, "re")) == NULL) {
 		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));

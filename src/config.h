@@ -4,6 +4,9 @@
 
 #include "log.h"
 
+/* The largest "workers": the master's child table is sized from it. */
+#define CONFIG_WORKERS_MAX	256
+
 struct config {
 	char *database;			/* libpq conninfo */
 	long long workers;
@@ -16,6 +19,7 @@ struct config {
 	long long max_records;		/* records in one envelope */
 	long long max_string_bytes;	/* any one decoded string */
 	char *user;			/* workers run as this user */
+	long long shutdown_timeout;	/* seconds a stopping child may take */
 };
 
 #define CONFIG_DEFAULT_PATH	SYSCONFDIR "/benchingest.conf"

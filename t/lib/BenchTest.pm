@@ -701,7 +701,8 @@ sub stop_nginx {
 # The command line that starts the master.
 sub _master_argv {
 	my ($self) = @_;
-	my @bi = (bin(), '-f', $self->config_file);
+	my @bi = (@{ $self->{opt}{wrap} || [] }, bin(), '-f',
+	    $self->config_file);
 	return ('/usr/bin/spawn-fcgi', '-n', '-s', $self->{listen}, '-M',
 	    '0666', '--', @bi) if $self->{opt}{spawn_fcgi};
 	return (@bi, '-s', $self->{listen});
@@ -1020,6 +1021,10 @@ until /api/health answers through nginx (15 s, then BAIL_OUT).  Options:
 =item listen => 'HOST:PORT' - (extra) C<-s HOST:PORT>; nginx upstream follows
 
 =item spawn_fcgi => 1 - (extra) run under C<spawn-fcgi -n -s DIR/bi.sock -M 0666>
+
+=item wrap => [ARGV] - (extra) commands that exec benchingest, put before it
+on the command line, e.g. C<['prlimit', '--nproc=3']>; each must exec the
+next in the same process, so the master's pid stays the one started
 
 =back
 
