@@ -100,18 +100,25 @@ revalidate(struct http_request *req, struct route_ctx *ctx)
 	    "{\"revalidated\":true}");
 }
 
-/* Is method one of the comma-separated names in allow? */
+/*
+ * Is method one of the names in allow ("GET, HEAD")?  Whole names only: an
+ * empty method, or one that spans a comma, is none of them.
+ */
 static bool
 method_allowed(const char *allow, const char *method)
 {
-	size_t n = strlen(method);
-	const char *p;
+	size_t n = strlen(method), len;
+	const char *p = allow;
 
-	for (p = allow; (p = strstr(p, method)) != NULL; p += n)
-		if ((p == allow || p[-1] == ' ') &&
-		    (p[n] == '\0' || p[n] == ','))
+	for (;;) {
+		len = strcspn(p, ",");
+		if (n > 0 && len == n && strncmp(p, method, n) == 0)
 			return true;
-	return false;
+		if (p[len] == '\0')
+			return false;
+		p += len + 1;
+		p += strspn(p, " ");
+	}
 }
 
 void
