@@ -76,9 +76,34 @@ parse_int(const char *s, long long min, long long max, long long *out)
 }
 
 /*
- * A token file holds the token on its first line.  It must not be readable
- * by others: a token anyone on the host can read is no secret.
+ * Whether a token file may be trusted, as ssh's StrictModes decides for a
+ * user's files: owned by the reader or root, writable by nobody else.
+ * Besides, nobody else may read it (a token anyone on the host can read is
+ * no secret), and it is the file itself, not a symbolic link.  Its group
+ * may read it: root:benchingest 0640 is fine.
  */
+static int
+token_file_safe(const char *path, const struct stat *st, char *why,
+    size_t whylen)
+{
+	if (!S_ISREG(st->st_mode))
+		snprintf(why, whylen, "%s is not a regular file", path);
+	else if (st->st_uid != geteuid() && st->st_uid != 0)
+		snprintf(why, whylen, "%s is owned by uid %ld, neither this "
+		    "process's user (uid %ld) nor root; chown it", path,
+		    (long)st->st_uid, (long)geteuid());
+	else if (st->st_mode & (S_IWGRP | S_IWOTH))
+		snprintf(why, whylen, "%s is writable by %s; chmod go-w %s",
+		    path, st->st_mode & S_IWOTH ? "others" : "its group", path);
+	else if (st->st_mode & S_IROTH)
+		snprintf(why, whylen, "%s is readable by others; "
+		    "chmod o-rwx %s", path, path);
+	else
+		return 0;
+	return -1;
+}
+
+/* A token file holds the token on its first line. */
 static int
 read_token_file(const char *path, char **out, char *why, size_t whylen)
 {
@@ -87,19 +112,22 @@ read_token_file(const char *path, char **out, char *why, size_t whylen)
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(why, whylen, "cannot read %s: %s", path,
-		    strerror(errno));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		if (errno == ELOOP)
+			snprintf(why, whylen, "%s is a symbolic link; name the "
+			    "file itself", path);
+		else
+			snprintf(why, whylen, "cannot read %s: %s", path,
+			    strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(why, whylen, "%s is not a regular file", path);
+	if (fstat(fd, &st) == -1) {
+		snprintf(why, whylen, "cannot read %s: %s", path,
+		    strerror(errno));
 		close(fd);
 		return -1;
 	}
-	if (st.st_mode & S_IROTH) {
-		snprintf(why, whylen, "%s is readable by others; "
-		    "chmod o-rwx %s", path, path);
+	if (token_file_safe(path, &st, why, whylen) == -1) {
 		close(fd);
 		return -1;
 	}

@@ -119,7 +119,7 @@ every_key(void)
 static void
 mistakes(void)
 {
-	char text[512], open_token[256];
+	char text[512], open_token[256], path[256];
 
 	snprintf(open_token, sizeof(open_token), "%s",
 	    write_file("open.token", "x\n", 0644));
@@ -160,6 +160,32 @@ mistakes(void)
 	    open_token);
 	refused("token file readable by others", text,
 	    "is readable by others; chmod o-rwx");
+	snprintf(text, sizeof(text), "database = x\ningest_token_file = %s\n",
+	    write_file("group-w.token", "x\n", 0620));
+	refused("token file writable by its group", text,
+	    "group-w.token is writable by its group; chmod go-w");
+	snprintf(text, sizeof(text), "database = x\ningest_token_file = %s\n",
+	    write_file("other-w.token", "x\n", 0602));
+	refused("token file writable by others", text,
+	    "other-w.token is writable by others; chmod go-w");
+	snprintf(path, sizeof(path), "%s/link.token", dir);
+	if (symlink(write_file("target.token", "x\n", 0600), path) == 0) {
+		snprintf(text, sizeof(text), "database = x\n"
+		    "ingest_token_file = %s\n", path);
+		refused("token file that is a symbolic link", text,
+		    "link.token is a symbolic link; name the file itself");
+	} else
+		ok(0, "symlink");
+	snprintf(path, sizeof(path), "%s",
+	    write_file("other-owner.token", "x\n", 0600));
+	snprintf(text, sizeof(text), "database = x\ningest_token_file = %s\n",
+	    path);
+	if (geteuid() == 0 && chown(path, 65534, 65534) == 0)
+		refused("token file owned by another user", text,
+		    "other-owner.token is owned by uid 65534, neither this "
+		    "process's user (uid 0) nor root; chown it");
+	else
+		ok(1, "# SKIP only root can give a file away");
 	ok(config_load("/nonexistent/benchingest.conf", &(struct config){ 0 },
 	    text, sizeof(text)) == -1 && strstr(text, "/nonexistent") != NULL,
 	    "a missing config file is named");
