@@ -286,15 +286,27 @@ json_string_or_null(PGresult *res, int row, int col)
 	    json_object_new_string(PQgetvalue(res, row, col));
 }
 
-/* "m.engine || ':' || m.format": the name of a row's series. */
+/*
+ * The name of a row's series: its series columns joined by ':'.  So that
+ * no two series share a name, a joined value that holds ':' has its '\'
+ * and ':' escaped with '\'; any other value is used as stored, which keeps
+ * ordinary names exactly "engine:format".  A name of one column is the
+ * value itself.
+ */
 static void
 series_name_sql(struct strbuf *sql, const struct chart_kind *kind)
 {
 	const char *const *col;
 
+	if (kind->series_columns[1] == NULL) {
+		sb_printf(sql, "m.%s", kind->series_columns[0]);
+		return;
+	}
 	for (col = kind->series_columns; *col != NULL; col++)
-		sb_printf(sql, "%sm.%s", col == kind->series_columns ? "" :
-		    " || ':' || ", *col);
+		sb_printf(sql, "%sCASE WHEN strpos(m.%s, ':') > 0 THEN "
+		    "replace(replace(m.%s, E'\\\\', E'\\\\\\\\'), ':', "
+		    "E'\\\\:') ELSE m.%s END", col == kind->series_columns ?
+		    "" : " || ':' || ", *col, *col, *col);
 }
 
 /*
