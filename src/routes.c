@@ -132,6 +132,12 @@ routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 		read_generation(req, ctx);
 		return;
 	}
+	api_error_clear(&err);
+	if (req->path == NULL) {
+		api_error_set(&err, 500, "internal", "out of memory for path");
+		http_reply_error(req, &err);
+		return;
+	}
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (!route_matches(&routes[i], req->path))
 			continue;
@@ -147,7 +153,6 @@ routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 		routes[i].handler(req, ctx);
 		return;
 	}
-	api_error_clear(&err);
 	api_error_set(&err, 404, "not_found", NULL);
 	http_reply_error(req, &err);
 }

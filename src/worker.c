@@ -38,7 +38,7 @@ log_request(const struct http_request *req, double ms)
 	char method[16], path[128], counts[96] = "records=-";
 
 	log_safe(method, sizeof(method), req->method);
-	log_safe(path, sizeof(path), req->path);
+	log_safe(path, sizeof(path), req->path != NULL ? req->path : "-");
 	if (s->records >= 0)
 		snprintf(counts, sizeof(counts), "records=%lld", s->records);
 	if (s->inserted >= 0)
@@ -69,13 +69,13 @@ static void
 handle(FCGX_Request *fcgx, struct route_ctx *ctx)
 {
 	struct http_request req;
-	char path[1024];
 	double start = now_ms();
 
-	http_request_init(&req, fcgx, path, sizeof(path));
+	http_request_init(&req, fcgx);
 	routes_dispatch(&req, ctx);
 	if (!req.summary.quiet)
 		log_request(&req, now_ms() - start);
+	http_request_free(&req);
 }
 
 /* Out of descriptors, say: log it and pause rather than spin. */
