@@ -1,12 +1,47 @@
+/* The logger: destinations, the line format, escaping; see log.h. */
+#include <syslog.h>
+
+/*
+ * syslog.h's LOG_INFO and LOG_DEBUG are also names of our levels: take
+ * its priorities and facilities here, then let log.h's names win.
+ */
+static const int syslog_priority[] = { LOG_ERR, LOG_WARNING, LOG_INFO,
+    LOG_DEBUG };
+static const struct {
+	const char *name;
+	int facility;
+} facilities[] = {
+	{ "daemon", LOG_DAEMON }, { "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+};
+#undef LOG_INFO
+#undef LOG_DEBUG
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 
+#define LINE_MAX_BYTES	4096	/* PIPE_BUF: atomic on a pipe too */
+#define PATH_MAX_BYTES	4096
+
 static enum log_level threshold = LOG_INFO;
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
+static const char *const dest_names[] = { "stderr", "file", "syslog" };
+static enum log_dest dest = LOG_DEST_STDERR;
+static int fd = STDERR_FILENO;
+static char path[PATH_MAX_BYTES];	/* the log file, for log_reopen() */
+static uid_t owner = (uid_t)-1;
+static bool starting;
 
 void
 log_set_level(enum log_level level)
@@ -27,22 +62,230 @@ log_level_parse(const char *s, enum log_level *out)
 	return -1;
 }
 
+int
+log_dest_parse(const char *s, enum log_dest *out)
+{
+	int i;
+
+	for (i = LOG_DEST_STDERR; i <= LOG_DEST_SYSLOG; i++)
+		if (strcmp(s, dest_names[i]) == 0) {
+			*out = (enum log_dest)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+log_facility_parse(const char *s, int *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (strcmp(s, facilities[i].name) == 0) {
+			*out = facilities[i].facility;
+			return 0;
+		}
+	return -1;
+}
+
+/* Opens path for appending; only async-signal-safe calls. */
+static int
+open_file(const char *p)
+{
+	int f;
+
+	if ((f = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOCTTY, 0640)) == -1)
+		return -1;
+	if (owner != (uid_t)-1 && geteuid() == 0)
+		(void)fchown(f, owner, (gid_t)-1);
+	return f;
+}
+
+int
+log_open(enum log_dest to, const char *file, int facility, uid_t uid,
+    char *why, size_t whylen)
+{
+	int f;
+
+	if (to == LOG_DEST_FILE) {
+		if (strlen(file) >= sizeof(path)) {
+			snprintf(why, whylen, "log_file: path too long");
+			return -1;
+		}
+		owner = uid;
+		if ((f = open_file(file)) == -1) {
+			snprintf(why, whylen, "log_file %s: %s", file,
+			    strerror(errno));
+			return -1;
+		}
+		memcpy(path, file, strlen(file) + 1);
+		fd = f;
+	} else if (to == LOG_DEST_SYSLOG)
+		/* Connect now, while /dev/log is surely reachable. */
+		openlog("benchingest", LOG_PID | LOG_NDELAY, facility);
+	dest = to;
+	return 0;
+}
+
+int
+log_reopen(void)
+{
+	int f, rc = 0;
+
+	if (dest != LOG_DEST_FILE)
+		return 0;
+	if ((f = open_file(path)) == -1)
+		return -1;
+	/* Same number: a write in flight goes to one file or the other. */
+	if (f != fd) {
+		if (dup3(f, fd, O_CLOEXEC) == -1)
+			rc = -1;
+		close(f);
+	}
+	return rc;
+}
+
+static void
+on_reopen(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	(void)log_reopen();
+	errno = saved;
+}
+
+void
+log_reopen_on(int sig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_reopen;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(sig, &sa, NULL);
+}
+
+void
+log_starting(bool on)
+{
+	starting = on;
+}
+
+/* "2026-11-24T10:00:00.123456Z ", the time in UTC. */
+static int
+timestamp(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	return (int)n + snprintf(buf + n, size - n, ".%06ldZ ",
+	    ts.tv_nsec / 1000);
+}
+
+/* Control bytes of a message as \n, \r, \t or \xHH: it stays one line. */
+static size_t
+escape_controls(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (; *src != '\0' && n + 5 < size; src++) {
+		unsigned char c = (unsigned char)*src;
+
+		if (c >= 0x20 && c != 0x7f) {
+			dst[n++] = (char)c;
+			continue;
+		}
+		dst[n++] = '\\';
+		if (c == '\n')
+			dst[n++] = 'n';
+		else if (c == '\r')
+			dst[n++] = 'r';
+		else if (c == '\t')
+			dst[n++] = 't';
+		else {
+			dst[n++] = 'x';
+			dst[n++] = hex[c >> 4];
+			dst[n++] = hex[c & 15];
+		}
+	}
+	dst[n] = '\0';
+	return n;
+}
+
 void
 log_msg(enum log_level level, const char *fmt, ...)
 {
-	char line[2048];
+	char msg[LINE_MAX_BYTES], esc[LINE_MAX_BYTES], line[LINE_MAX_BYTES];
 	va_list ap;
-	int n;
+	int saved = errno, n;
 
 	if (level > threshold)
 		return;
-	n = snprintf(line, sizeof(line), "benchingest[%ld]: %s: ",
-	    (long)getpid(), level_names[level]);
 	va_start(ap, fmt);
-	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (n > (int)sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
-	line[n++] = '\n';
-	(void)write(STDERR_FILENO, line, (size_t)n);
+	if (n >= (int)sizeof(msg))
+		memcpy(msg + sizeof(msg) - 5, "\\...", 5);
+	escape_controls(esc, sizeof(esc), msg);
+	if (dest == LOG_DEST_SYSLOG)
+		syslog(syslog_priority[level], "%s", esc);
+	else {
+		n = timestamp(line, sizeof(line));
+		n += snprintf(line + n, sizeof(line) - (size_t)n,
+		    "benchingest[%ld]: %s: %s", (long)getpid(),
+		    level_names[level], esc);
+		if (n > (int)sizeof(line) - 1)
+			n = (int)sizeof(line) - 1;
+		line[n++] = '\n';
+		(void)write(fd, line, (size_t)n);
+	}
+	if (starting && dest != LOG_DEST_STDERR && level == LOG_ERROR)
+		fprintf(stderr, "benchingest: %s\n", esc);
+	errno = saved;
+}
+
+bool
+log_escape(char *dst, size_t size, const char *src, bool quoted)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0, need;
+	unsigned char c;
+
+	for (; (c = (unsigned char)*src) != '\0'; src++) {
+		if (c == '"' || c == '\\')
+			need = 2;
+		else if (c > ' ' && c < 0x7f)
+			need = 1;
+		else if (c == ' ' && quoted)
+			need = 1;
+		else
+			need = 4;
+		/* Room for this, the marker and the NUL. */
+		if (n + need + 4 + 1 > size && (src[1] != '\0' ||
+		    n + need + 1 > size)) {
+			memcpy(dst + n, "\\...", 5);
+			return true;
+		}
+		if (need == 1)
+			dst[n++] = (char)c;
+		else if (need == 2) {
+			dst[n++] = '\\';
+			dst[n++] = (char)c;
+		} else {
+			dst[n++] = '\\';
+			dst[n++] = 'x';
+			dst[n++] = hex[c >> 4];
+			dst[n++] = hex[c & 15];
+		}
+	}
+	dst[n] = '\0';
+	return false;
 }
