@@ -28,7 +28,7 @@ struct child {
 	bool listener;		/* the read cache's listener, not a worker */
 };
 
-static volatile sig_atomic_t got_chld, got_hup, got_stop;
+static volatile sig_atomic_t got_chld, got_hup, got_stop, got_usr1;
 static struct child children[MAX_CHILDREN];
 
 static void
@@ -38,6 +38,8 @@ on_signal(int sig)
 		got_chld = 1;
 	else if (sig == SIGHUP)
 		got_hup = 1;
+	else if (sig == SIGUSR1)
+		got_usr1 = 1;
 	else
 		got_stop = 1;
 }
@@ -86,6 +88,7 @@ spawn(const struct config *cfg, int listen_fd, unsigned generation,
 		sa.sa_handler = SIG_DFL;
 		sigaction(SIGCHLD, &sa, NULL);
 		sigaction(SIGHUP, &sa, NULL);
+		log_reopen_on(SIGUSR1);
 		sigprocmask(SIG_SETMASK, origmask, NULL);
 		if (privsep_drop(cfg->user, why, sizeof(why)) == -1) {
 			log_msg(LOG_ERROR, "%s: %s", listener ? "listener" :
@@ -151,6 +154,16 @@ reap(unsigned generation)
 	return crashed;
 }
 
+/* SIGUSR1, after logrotate: the master first, then every child. */
+static void
+reopen_log(void)
+{
+	if (log_reopen() == -1)
+		log_msg(LOG_ERROR, "cannot reopen the log file: %s",
+		    strerror(errno));
+	signal_generation(SIGUSR1, 0, 1);
+}
+
 static void
 reload(const char *path, struct config *cfg, unsigned *generation)
 {
@@ -193,6 +206,7 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
@@ -202,6 +216,7 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &origmask);
 
 	if (generation_init() == -1) {
@@ -214,6 +229,10 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 		if (got_hup) {
 			got_hup = 0;
 			reload(config_path, cfg, &generation);
+		}
+		if (got_usr1) {
+			got_usr1 = 0;
+			reopen_log();
 		}
 		if (got_chld) {
 			got_chld = 0;

@@ -85,7 +85,7 @@ sub write_nginx_cache_conf {
 	my ($path, $cache_dir) = @_;
 	my $cache = slurp(nginx_cache_conf()) //
 	    croak(nginx_cache_conf() . ' is missing');
-	$cache =~ s{/var/cache/nginx/benchingest}{$cache_dir}g or
+	$cache =~ s{^(\s*fastcgi_cache_path\s+)\S+}{$1$cache_dir}m or
 	    croak('no cache path in ' . nginx_cache_conf());
 	return spew($path, $cache);
 }
@@ -490,7 +490,8 @@ sub new {
 	}
 
 	$self->{listen} = $opt{listen} // "$self->{dir}/bi.sock";
-	$self->{listen} = "$self->{dir}/bi.sock" if $opt{spawn_fcgi};
+	$self->{listen} = "$self->{dir}/bi.sock"
+	    if $opt{spawn_fcgi} || $opt{socket_activation};
 	$self->{upstream} = $self->{listen} =~ m{/} ?
 	    "unix:$self->{listen}" : $self->{listen};
 
@@ -501,6 +502,10 @@ sub new {
 	# As root, benchingest refuses to start without a user for its workers.
 	my $user = exists $opt{user} ? $opt{user} : ($> == 0 ? 'nobody' : undef);
 	push @config, [user => $user] if defined $user;
+	# As root, a socket of -s PATH must be reachable by the web server.
+	push @config, [socket_group => 'www-data']
+	    if $> == 0 && $self->{listen} =~ m{/} && !$opt{spawn_fcgi} &&
+	    !$opt{socket_activation};
 	push @config, [ingest_token_file => "$self->{dir}/ingest.token"]
 	    if defined $self->{ingest_token};
 	push @config, [revalidate_token_file => "$self->{dir}/revalidate.token"]
@@ -628,10 +633,11 @@ sub _nginx_conf {
 	# Option upstreams: more backends (addresses as in a server line).
 	my $extra = join '', map { "        server $_;\n" }
 	    @{ $self->{opt}{upstreams} || [] };
+	my $user = $self->{opt}{nginx_user} // 'root';
 	return <<"EOF";
 daemon off;
 master_process on;
-user root;
+user $user;
 worker_processes 2;
 pid $d/nginx.pid;
 error_log $d/nginx-error.log warn;
@@ -667,6 +673,10 @@ sub start_nginx {
 	}
 	eval { write_nginx_cache_conf("$d/nginx-cache.conf", "$d/nginx-cache") }
 	    or _bail($@);
+	if (my $user = $self->{opt}{nginx_user}) {
+		my ($uid, $gid) = (getpwnam $user)[2, 3];
+		chown $uid, $gid, "$d/nginx-tmp", glob("$d/nginx-tmp/*");
+	}
 	for my $try (1 .. 8) {
 		$self->{nginx_port} = free_port();
 		spew("$d/nginx.conf", $self->_nginx_conf);
@@ -704,6 +714,12 @@ sub _master_argv {
 	my @bi = (bin(), '-f', $self->config_file);
 	return ('/usr/bin/spawn-fcgi', '-n', '-s', $self->{listen}, '-M',
 	    '0666', '--', @bi) if $self->{opt}{spawn_fcgi};
+	if (my $sa = $self->{opt}{socket_activation}) {
+		$sa = {} unless ref $sa;
+		return ("$TOP/t/lib/socket-activate",
+		    (map { ("--$_", $sa->{$_}) } sort keys %$sa),
+		    $self->{listen}, '--', @bi);
+	}
 	return (@bi, '-s', $self->{listen});
 }
 
@@ -717,7 +733,8 @@ sub start {
 	_bail(bin() . ' is not built') unless -x bin();
 	my $want_nginx = !exists $self->{opt}{nginx} || $self->{opt}{nginx};
 	$self->start_nginx if $want_nginx;
-	unlink $self->{listen} if $self->{opt}{spawn_fcgi};
+	unlink $self->{listen}
+	    if $self->{opt}{spawn_fcgi} || $self->{opt}{socket_activation};
 	my $mark = $self->log_mark;
 	my $pid = _spawn([$self->_master_argv], out => $self->log_file,
 	    umask => 0, env => $self->{opt}{env});
@@ -1020,6 +1037,12 @@ until /api/health answers through nginx (15 s, then BAIL_OUT).  Options:
 =item listen => 'HOST:PORT' - (extra) C<-s HOST:PORT>; nginx upstream follows
 
 =item spawn_fcgi => 1 - (extra) run under C<spawn-fcgi -n -s DIR/bi.sock -M 0666>
+
+=item socket_activation => 1 or { 'socket-user' => U, 'socket-group' => G,
+'socket-mode' => M, user => U, group => G } - (extra) get DIR/bi.sock the
+way systemd passes a socket (LISTEN_FDS), through F<t/lib/socket-activate>
+
+=item nginx_user => U - (extra) nginx's workers run as U (default root)
 
 =back
 
