@@ -1,0 +1,266 @@
+package Deploy;
+
+# The README's "Running it" steps, run as they stand, against an installed
+# benchingest (the .deb, or `make install` of a --prefix=/usr build): shared
+# by t/debian-package.t and t/readme-source-build.t.
+#
+# The commands come from README.md itself, so that the text and the tests
+# cannot drift.  Every command line is run verbatim with bash, except the
+# few that need what CI has not (systemd, an editor, the host's nginx);
+# those are listed in %INSTEAD with what the test does in their place, and
+# a command line that is in neither is run too.
+
+use strict;
+use warnings;
+
+use Carp qw(croak);
+use File::Path qw(make_path);
+use IO::Socket::INET;
+use Test::More ();
+
+use BenchTest;
+
+# Run instead: the README lines that need systemd or the host's nginx.
+# A spawn-fcgi line is the other way to start it: run_deferred runs it
+# verbatim once the systemd way has been tested and stopped.
+our %INSTEAD = (
+	'systemctl enable --now benchingest.socket' => 'start_units',
+	'editor /etc/nginx/sites-available/benchingest' => 'edit_site',
+	'ln -s ../sites-available/benchingest /etc/nginx/sites-enabled/' =>
+	    'skip',
+	'nginx -t && systemctl reload nginx' => 'start_nginx',
+	'cp /usr/share/benchingest/nginx/benchingest-server.conf.example /etc/nginx/sites-available/benchingest'
+	    => 'copy_site',
+);
+
+# The code blocks of README.md's "Running it", in order: each a list of
+# lines (continuation lines of a for loop belong to their block).
+sub readme_blocks {
+	my $text = BenchTest::slurp("$BenchTest::TOP/README.md") //
+	    croak 'README.md is missing';
+	my ($section) = $text =~ /^## Running it\n(.*?)^## /ms
+	    or croak 'README.md has no "Running it" section';
+	my (@blocks, $cur);
+	for my $line (split /\n/, $section) {
+		if ($line =~ /^ {7}(\S.*)$/ || ($cur && $line =~ /^ {8,}(\S.*)$/)) {
+			push @blocks, $cur = [] unless $cur;
+			push @$cur, $line =~ s/^ {7}//r;
+		} else {
+			undef $cur;
+		}
+	}
+	return @blocks;
+}
+
+sub new {
+	my ($class, %o) = @_;
+	my $self = bless { %o }, $class;
+	$self->{dir} // croak 'dir';
+	$self->{env} //= {};
+	return $self;
+}
+
+# Runs one block with bash -e; returns {exit, stdout, stderr}.
+sub run_block {
+	my ($self, $lines) = @_;
+	my $script = join("\n", 'set -e', @$lines) . "\n";
+	return BenchTest::run_cmd(['bash', '-c', $script],
+	    env => $self->{env}, timeout => 120);
+}
+
+# The units as systemd would run them: the socket made with the socket
+# unit's owner, group and mode, the service unit's ExecStart as its User=
+# and Group=, with the socket passed the systemd way.
+sub unit_settings {
+	my ($path) = @_;
+	my $text = BenchTest::slurp($path) // croak "$path is missing";
+	my %kv;
+	$kv{$1} = $2 while $text =~ /^(\w+)=(.*)$/mg;
+	return \%kv;
+}
+
+sub start_units {
+	my ($self) = @_;
+	my $unitdir = $self->{unitdir};
+	my $sock = unit_settings("$unitdir/benchingest.socket");
+	my $svc = unit_settings("$unitdir/benchingest.service");
+	$self->{units} = { socket => $sock, service => $svc };
+	my @exec = split ' ', $svc->{ExecStart};
+	my @argv = ("$BenchTest::TOP/t/lib/socket-activate",
+	    '--socket-user', $sock->{SocketUser},
+	    '--socket-group', $sock->{SocketGroup},
+	    '--socket-mode', $sock->{SocketMode},
+	    '--user', $svc->{User}, '--group', $svc->{Group},
+	    $sock->{ListenStream}, '--', @exec);
+	$self->{service} = BenchTest::_spawn(\@argv,
+	    out => "$self->{dir}/service.out", env => $self->{env});
+	return BenchTest::wait_for(sub { -S $sock->{ListenStream} }, 10);
+}
+
+sub stop_units {
+	my ($self) = @_;
+	my $pid = delete $self->{service} or return undef;
+	return BenchTest::_terminate($pid, 'TERM', 30);
+}
+
+sub copy_site {
+	my ($self, $line) = @_;
+	my ($from) = $line =~ /^cp (\S+) /;
+	$self->{site} = BenchTest::slurp($from) // croak "$from is missing";
+	return 1;
+}
+
+# What an operator types into the editor: a name, a certificate; here
+# also ports of our own and logs in our directory.
+sub edit_site {
+	my ($self) = @_;
+	my $d = $self->{dir};
+	my $r = BenchTest::run_cmd(['openssl', 'req', '-x509', '-newkey',
+	    'rsa:2048', '-nodes', '-keyout', "$d/key.pem", '-out',
+	    "$d/cert.pem", '-days', '1', '-subj', '/CN=localhost']);
+	$r->{exit} == 0 or croak "openssl: $r->{stderr}";
+	$self->{http_port} = BenchTest::free_port();
+	$self->{https_port} = BenchTest::free_port();
+	my $site = $self->{site};
+	$site =~ s/server_name \S+;/server_name localhost;/g;
+	$site =~ s/listen 80;/listen 127.0.0.1:$self->{http_port};/;
+	$site =~ s/listen 443 ssl http2;/listen 127.0.0.1:$self->{https_port} ssl http2;/;
+	$site =~ s/^\s*listen \[::\]:\d+.*\n//mg;
+	$site =~ s{ssl_certificate\s+\S+;}{ssl_certificate $d/cert.pem;};
+	$site =~ s{ssl_certificate_key\s+\S+;}{ssl_certificate_key $d/key.pem;};
+	$site =~ s{/var/log/nginx/}{$d/}g;
+	BenchTest::spew("$d/site.conf", $site);
+	return 1;
+}
+
+# nginx as Debian runs it: workers as www-data, the site in http { }.
+sub start_nginx {
+	my ($self) = @_;
+	my $d = $self->{dir};
+	make_path("$d/nginx-tmp");
+	chown scalar getpwnam('www-data'), -1, "$d/nginx-tmp";
+	BenchTest::spew("$d/nginx.conf", <<"EOF");
+daemon off;
+user www-data;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/nginx-error.log;
+events {}
+http {
+	access_log $d/nginx-access.log;
+	client_body_temp_path $d/nginx-tmp/body;
+	fastcgi_temp_path $d/nginx-tmp/fastcgi;
+	proxy_temp_path $d/nginx-tmp/proxy;
+	uwsgi_temp_path $d/nginx-tmp/uwsgi;
+	scgi_temp_path $d/nginx-tmp/scgi;
+	include $d/site.conf;
+}
+EOF
+	my $r = BenchTest::run_cmd(['/usr/sbin/nginx', '-t', '-q', '-c',
+	    "$d/nginx.conf", '-p', "$d/"]);
+	$self->{nginx_test} = $r;
+	return 0 if $r->{exit} != 0;
+	$self->{nginx} = BenchTest::_spawn(['/usr/sbin/nginx', '-c',
+	    "$d/nginx.conf", '-p', "$d/"], out => "$d/nginx.out");
+	return BenchTest::wait_for(sub {
+		IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+		    PeerPort => $self->{https_port}, Proto => 'tcp')
+	}, 15);
+}
+
+sub stop_nginx {
+	my ($self) = @_;
+	my $pid = delete $self->{nginx} or return;
+	BenchTest::_terminate($pid, 'TERM', 20);
+}
+
+# Runs the README's blocks, each line verbatim or its stand-in; one test
+# per block.
+sub run_readme {
+	my ($self) = @_;
+	for my $block (readme_blocks()) {
+		my @verbatim;
+		my $flush = sub {
+			return unless @verbatim;
+			my $r = $self->run_block(\@verbatim);
+			Test::More::is($r->{exit}, 0, "README: @verbatim[0]" .
+			    (@verbatim > 1 ? ' ...' : '')) or
+			    Test::More::diag("$r->{stdout}$r->{stderr}");
+			push @{ $self->{outputs} }, $r;
+			@verbatim = ();
+		};
+		for my $line (@$block) {
+			my $instead = $INSTEAD{$line} //
+			    ($line =~ /^spawn-fcgi / ? 'defer' : undef);
+			if (!defined $instead) {
+				push @verbatim, $line;
+				next;
+			}
+			$flush->();
+			next if $instead eq 'skip';
+			# The other way to start it: run after the first.
+			if ($instead eq 'defer') {
+				push @{ $self->{deferred} }, $line;
+				next;
+			}
+			Test::More::ok($self->$instead($line),
+			    "README: $line (done by the test: $instead)");
+		}
+		$flush->();
+	}
+}
+
+# The lines put off by run_readme (spawn-fcgi), verbatim, now.
+sub run_deferred {
+	my ($self) = @_;
+	my @lines = @{ delete $self->{deferred} || [] };
+	Test::More::ok(@lines, 'the README has a spawn-fcgi line');
+	for my $line (@lines) {
+		my $r = $self->run_block([$line]);
+		Test::More::is($r->{exit}, 0, "README: $line") or
+		    Test::More::diag("$r->{stdout}$r->{stderr}");
+	}
+}
+
+# Over HTTPS through nginx: health, an ingest, a read; plain HTTP redirects.
+sub smoke {
+	my ($self, $token) = @_;
+	my $base = "https://localhost:$self->{https_port}";
+	my @curl = ('curl', '-sS', '-k', '--max-time', '60', '-o', '-',
+	    '-w', '\n%{http_code}');
+	my $get = sub {
+		my $r = BenchTest::run_cmd([@curl, @_]);
+		my ($body, $code) = $r->{stdout} =~ /^(.*)\n(\d+)\z/s;
+		return ($code // 0, $body // $r->{stderr});
+	};
+	my ($code, $body) = $get->("$base/api/health");
+	Test::More::is($code, 200, 'HTTPS GET /api/health: 200') or
+	    Test::More::diag($body);
+	Test::More::like($body, qr/"status":"ok"/, '... status ok');
+	($code, $body) = $get->('-H', "Authorization: Bearer $token", '-H',
+	    'Content-Type: application/json', '--data-binary',
+	    "\@$BenchTest::TOP/examples/envelope.json", "$base/api/ingest");
+	Test::More::is($code, 200, 'HTTPS POST /api/ingest: 200') or
+	    Test::More::diag($body);
+	Test::More::like($body, qr/"inserted":\d+,"updated":\d+/,
+	    '... with the counts');
+	($code, $body) = $get->("$base/api/groups");
+	Test::More::is($code, 200, 'HTTPS GET /api/groups: 200');
+	Test::More::like($body, qr/"name":"Compression time"/,
+	    '... lists the sample\'s charts');
+	my ($slug) = $body =~ /"slug":"((?:qm|ct|cs|rat|vsr)\.[^"]+)"/;
+	($code, $body) = $get->("$base/api/chart/" . ($slug // 'none'));
+	Test::More::is($code, 200, 'HTTPS GET /api/chart/SLUG: 200');
+	($code) = $get->("http://127.0.0.1:$self->{http_port}/api/health");
+	Test::More::is($code, 301, 'plain HTTP redirects to HTTPS');
+}
+
+sub cleanup {
+	my ($self) = @_;
+	$self->stop_units;
+	$self->stop_nginx;
+}
+
+sub DESTROY { local ($?, $@, $!); $_[0]->cleanup }
+
+1;
