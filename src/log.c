@@ -252,40 +252,49 @@ log_msg(enum log_level level, const char *fmt, ...)
 	errno = saved;
 }
 
+/* How many bytes c takes in a field. */
+static size_t
+escaped_len(unsigned char c, bool quoted)
+{
+	if (c == '"' || c == '\\')
+		return 2;
+	if ((c > ' ' && c < 0x7f) || (c == ' ' && quoted))
+		return 1;
+	return 4;
+}
+
 bool
 log_escape(char *dst, size_t size, const char *src, bool quoted)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t n = 0, need;
+	const char *p;
+	size_t n = 0, total = 0, room = size - 1;
 	unsigned char c;
+	bool cut;
 
-	for (; (c = (unsigned char)*src) != '\0'; src++) {
-		if (c == '"' || c == '\\')
-			need = 2;
-		else if (c > ' ' && c < 0x7f)
-			need = 1;
-		else if (c == ' ' && quoted)
-			need = 1;
-		else
-			need = 4;
-		/* Room for this, the marker and the NUL. */
-		if (n + need + 4 + 1 > size && (src[1] != '\0' ||
-		    n + need + 1 > size)) {
-			memcpy(dst + n, "\\...", 5);
-			return true;
-		}
-		if (need == 1)
-			dst[n++] = (char)c;
-		else if (need == 2) {
-			dst[n++] = '\\';
-			dst[n++] = (char)c;
-		} else {
+	for (p = src; *p != '\0'; p++)
+		total += escaped_len((unsigned char)*p, quoted);
+	/* Cut, the field keeps room for the marker. */
+	if ((cut = total > room))
+		room -= 4;
+	for (p = src; (c = (unsigned char)*p) != '\0'; p++) {
+		if (n + escaped_len(c, quoted) > room)
+			break;
+		if (escaped_len(c, quoted) == 4) {
 			dst[n++] = '\\';
 			dst[n++] = 'x';
 			dst[n++] = hex[c >> 4];
 			dst[n++] = hex[c & 15];
+			continue;
 		}
+		if (escaped_len(c, quoted) == 2)
+			dst[n++] = '\\';
+		dst[n++] = (char)c;
+	}
+	if (cut) {
+		memcpy(dst + n, "\\...", 4);
+		n += 4;
 	}
 	dst[n] = '\0';
-	return false;
+	return cut;
 }

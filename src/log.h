@@ -57,7 +57,8 @@ void	log_msg(enum log_level, const char *fmt, ...)
  * printable ASCII as is, '"' and '\\' preceded by a backslash, any other
  * byte as \xHH, and space as \x20 unless quoted (the field is written
  * between quotes).  A field that does not fit ends with the marker "\..."
- * (which no escaped text contains).  Returns true when it was cut.
+ * (a backslash and a dot, which no escape makes).  size is at least 5.
+ * Returns true when it was cut.
  */
 bool	log_escape(char *dst, size_t size, const char *src, bool quoted);
 
