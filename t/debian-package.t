@@ -36,9 +36,6 @@ my ($installed, $policy, $deploy);
 # purge the package.
 sub restore {
 	$deploy->cleanup if $deploy;
-	if (my $pid = (BenchTest::slurp('/run/benchingest/benchingest.pid') // '') =~ /^(\d+)/ ? $1 : undef) {
-		kill 'TERM', $pid if BenchTest::_comm($pid) eq 'benchingest';
-	}
 	system('apt-get purge -y -qq -o DPkg::Lock::Timeout=300 benchingest >/dev/null 2>&1')
 	    if $installed && !$installed->{purged};
 	unlink $policy if $policy;
@@ -119,46 +116,21 @@ my @run = stat '/run/benchingest';
 is($run[4], $pw[2], '/run/benchingest belongs to benchingest');
 is($run[5], scalar getgrnam('www-data'), '... group www-data');
 
+# README.Debian repeats README.md's commands: they must not drift apart.
+my %readme = map { map { $_ => 1 } @$_ } Deploy::readme_blocks();
+my @debian = grep { /^(?:runuser|ident=|hba=|echo|sed|benchingest )/ }
+    map { s/^\s+//r } grep { /^ {7}\S/ }
+    split /\n/, BenchTest::slurp("$top/debian/README.Debian");
+cmp_ok(scalar @debian, '>=', 8, 'README.Debian has the database and login commands');
+for my $line (@debian) {
+	ok($readme{$line}, "README.md runs it too: $line");
+}
+
 # ---- the README, as it stands
 my $cluster = BenchTest::start_cluster();
 $deploy = Deploy->new(dir => $dir, unitdir => '/lib/systemd/system',
     env => { PGHOST => $cluster->host, PGPORT => $cluster->port });
-$deploy->run_readme;
-my ($check) = grep { $_->{stdout} =~ /: ok$/m } @{ $deploy->{outputs} || [] };
-ok($check, 'benchingest -t -u benchingest passed');
-like($check->{stdout} // '', qr/^benchingest: database login as uid=$pw[2]\(benchingest\) /m,
-    '... and says it logged in as benchingest (peer authentication)');
-like($check->{stdout} // '', qr/^benchingest: configuration and token files read as uid=$pw[2]\(benchingest\) /m,
-    '... and read the files as benchingest');
-
-my $token = BenchTest::slurp('/etc/benchingest/ingest.token') // '';
-chomp $token;
-my $master = $deploy->{service};
-my @sock = stat '/run/benchingest/benchingest.sock';
-is(sprintf('%o', ($sock[2] // 0) & 07777), '660', 'the socket unit\'s socket is 0660');
-is($sock[5], scalar getgrnam('www-data'), '... group www-data');
-$deploy->smoke($token);
-is((stat "/proc/$master")[4], $pw[2], 'the service runs as benchingest (User=)');
-is(BenchTest::slurp('/run/benchingest/benchingest.pid'), "$master\n",
-    'it wrote its pid to /run/benchingest/benchingest.pid');
-ok(BenchTest::wait_for(sub {
-	(BenchTest::slurp('/var/log/benchingest/benchingest.log') // '') =~
-	    m{POST /api/ingest status=200}
-}, 10), 'requests are logged to /var/log/benchingest/benchingest.log');
-is($deploy->stop_units, 0, 'SIGTERM: the service stops, exit 0');
-ok(!-e '/run/benchingest/benchingest.pid', '... and removes its pid file');
-
-# The README's other way: spawn-fcgi, verbatim.
-unlink '/run/benchingest/benchingest.sock';
-$deploy->run_deferred;
-ok(BenchTest::wait_for(sub { -s '/run/benchingest/benchingest.pid' }, 15),
-    'under spawn-fcgi the master writes its pid file');
-my ($pid) = (BenchTest::slurp('/run/benchingest/benchingest.pid') // '') =~ /^(\d+)/;
-$deploy->smoke($token);
-is((stat "/proc/$pid")[4], $pw[2], 'spawn-fcgi -u benchingest: runs as benchingest');
-ok(kill('TERM', $pid), 'kill "$(cat /run/benchingest/benchingest.pid)"');
-ok(BenchTest::wait_for(sub { !BenchTest::pid_alive($pid) }, 30), '... stops it');
-$deploy->cleanup;
+$deploy->exercise;
 
 # ---- remove, purge
 $r = BenchTest::run_cmd(['apt-get', 'remove', '-y', '-q', '-o',

@@ -183,7 +183,7 @@ sub run_readme {
 		my $flush = sub {
 			return unless @verbatim;
 			my $r = $self->run_block(\@verbatim);
-			Test::More::is($r->{exit}, 0, "README: @verbatim[0]" .
+			Test::More::is($r->{exit}, 0, "README: $verbatim[0]" .
 			    (@verbatim > 1 ? ' ...' : '')) or
 			    Test::More::diag("$r->{stdout}$r->{stderr}");
 			push @{ $self->{outputs} }, $r;
@@ -255,10 +255,69 @@ sub smoke {
 	Test::More::is($code, 301, 'plain HTTP redirects to HTTPS');
 }
 
+# The whole of "Running it" against the installed files, then what must
+# hold: the check as the service user, the units run as systemd would,
+# HTTPS through nginx, the log and pid files; then the README's
+# spawn-fcgi line, and a stop through the pid file.
+sub exercise {
+	my ($self) = @_;
+	my @pw = getpwnam('benchingest');
+	$self->run_readme;
+	my ($check) = grep { $_->{stdout} =~ /: ok$/m } @{ $self->{outputs} || [] };
+	Test::More::ok($check, 'benchingest -t -u benchingest passed');
+	Test::More::like($check->{stdout} // '',
+	    qr/^benchingest: database login as uid=$pw[2]\(benchingest\) /m,
+	    '... and says it logged in as benchingest (peer authentication)');
+	Test::More::like($check->{stdout} // '',
+	    qr/^benchingest: configuration and token files read as uid=$pw[2]\(benchingest\) /m,
+	    '... and read the files as benchingest');
+
+	my $token = BenchTest::slurp('/etc/benchingest/ingest.token') // '';
+	chomp $token;
+	my $master = $self->{service};
+	my @sock = stat '/run/benchingest/benchingest.sock';
+	Test::More::is(sprintf('%o', ($sock[2] // 0) & 07777), '660',
+	    'the socket unit\'s socket is 0660');
+	Test::More::is($sock[5], scalar getgrnam('www-data'), '... group www-data');
+	$self->smoke($token);
+	Test::More::is((stat "/proc/$master")[4], $pw[2],
+	    'the service runs as benchingest (User=)');
+	Test::More::is(BenchTest::slurp('/run/benchingest/benchingest.pid'),
+	    "$master\n", 'it wrote its pid to /run/benchingest/benchingest.pid');
+	Test::More::ok(BenchTest::wait_for(sub {
+		(BenchTest::slurp('/var/log/benchingest/benchingest.log') // '') =~
+		    m{POST /api/ingest status=200}
+	}, 10), 'requests are logged to /var/log/benchingest/benchingest.log');
+	Test::More::is($self->stop_units, 0, 'SIGTERM: the service stops, exit 0');
+	Test::More::ok(!-e '/run/benchingest/benchingest.pid',
+	    '... and removes its pid file');
+
+	# The README's other way: spawn-fcgi, verbatim.
+	unlink '/run/benchingest/benchingest.sock';
+	$self->run_deferred;
+	Test::More::ok(BenchTest::wait_for(sub {
+		-s '/run/benchingest/benchingest.pid' }, 15),
+	    'under spawn-fcgi the master writes its pid file');
+	my ($pid) = (BenchTest::slurp('/run/benchingest/benchingest.pid') // '')
+	    =~ /^(\d+)/;
+	$self->smoke($token);
+	Test::More::is((stat "/proc/$pid")[4], $pw[2],
+	    'spawn-fcgi -u benchingest: runs as benchingest');
+	Test::More::ok(kill('TERM', $pid),
+	    'kill "$(cat /run/benchingest/benchingest.pid)"');
+	Test::More::ok(BenchTest::wait_for(sub { !BenchTest::pid_alive($pid) },
+	    30), '... stops it');
+	$self->cleanup;
+}
+
 sub cleanup {
 	my ($self) = @_;
 	$self->stop_units;
 	$self->stop_nginx;
+	# The spawn-fcgi one, if a test died before stopping it.
+	my ($pid) = (BenchTest::slurp('/run/benchingest/benchingest.pid') // '')
+	    =~ /^(\d+)/;
+	kill 'TERM', $pid if $pid && BenchTest::_comm($pid) eq 'benchingest';
 }
 
 sub DESTROY { local ($?, $@, $!); $_[0]->cleanup }
