@@ -275,7 +275,8 @@ log_escape(char *dst, size_t size, const char *src, bool quoted)
 	for (p = src; *p != '\0'; p++)
 		total += escaped_len((unsigned char)*p, quoted);
 	/* Cut, the field keeps room for the marker. */
-	if ((cut = total > room))
+	cut = total > room;
+	if (cut)
 		room -= 4;
 	for (p = src; (c = (unsigned char)*p) != '\0'; p++) {
 		if (n + escaped_len(c, quoted) > room)

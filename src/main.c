@@ -184,11 +184,12 @@ serve(const char *path, const char *addr, const char *pid_path)
 	}
 	/* Ours to remove at exit, whatever a reload does to cfg. */
 	if (pid_path == NULL && cfg.pid_file != NULL) {
-		if (strlen(cfg.pid_file) >= sizeof(pidbuf)) {
+		if (snprintf(pidbuf, sizeof(pidbuf), "%s", cfg.pid_file) >=
+		    (int)sizeof(pidbuf)) {
 			log_msg(LOG_ERROR, "pid_file: path too long");
 			goto out;
 		}
-		pid_path = strcpy(pidbuf, cfg.pid_file);
+		pid_path = pidbuf;
 	}
 	/* Before the socket: a running instance keeps its own. */
 	if (privsep_check(cfg.user, why, sizeof(why)) == -1 ||
