@@ -79,6 +79,40 @@ sub unit_settings {
 	return \%kv;
 }
 
+# What the units promise, read from the installed files; and what
+# systemd-analyze verify (which needs no running systemd) says of them.
+sub check_units {
+	my ($self) = @_;
+	my $unitdir = $self->{unitdir};
+	my $sock = unit_settings("$unitdir/benchingest.socket");
+	my $svc = unit_settings("$unitdir/benchingest.service");
+	Test::More::is($sock->{ListenStream}, '/run/benchingest/benchingest.sock',
+	    'benchingest.socket: ListenStream=/run/benchingest/benchingest.sock');
+	Test::More::is(join(' ', @$sock{qw(SocketUser SocketGroup SocketMode)}),
+	    'benchingest www-data 0660', '... benchingest:www-data 0660');
+	Test::More::like($svc->{Documentation} // '', qr/man:benchingest\(8\)/,
+	    'benchingest.service: Documentation=man:benchingest(8)');
+	Test::More::ok(!exists $svc->{ExecStartPre},
+	    '... no ExecStartPre (nothing at start needs the database)');
+	my ($sec) = ($svc->{RestartSec} // '0') =~ /^(\d+)/;
+	Test::More::ok($svc->{Restart} eq 'on-failure' && $sec >= 3,
+	    '... Restart=on-failure every 3 s or slower: at most 4 starts in '
+	    . 'the 10 s of the default start limit of 5');
+	for my $k (qw(NoNewPrivileges ProtectSystem ProtectHome PrivateTmp
+	    PrivateDevices CapabilityBoundingSet RestrictAddressFamilies)) {
+		Test::More::ok(exists $svc->{$k}, "... hardening: $k=$svc->{$k}");
+	}
+	SKIP: {
+		Test::More::skip('no systemd-analyze', 1)
+		    unless -x '/usr/bin/systemd-analyze';
+		my $r = BenchTest::run_cmd(['/usr/bin/systemd-analyze', 'verify',
+		    "$unitdir/benchingest.socket", "$unitdir/benchingest.service"],
+		    timeout => 120);
+		Test::More::is("$r->{stdout}$r->{stderr}", '',
+		    'systemd-analyze verify: the units, their command and man pages are sound');
+	}
+}
+
 sub start_units {
 	my ($self) = @_;
 	my $unitdir = $self->{unitdir};
@@ -262,6 +296,7 @@ sub smoke {
 sub exercise {
 	my ($self) = @_;
 	my @pw = getpwnam('benchingest');
+	$self->check_units;
 	$self->run_readme;
 	my ($check) = grep { $_->{stdout} =~ /: ok$/m } @{ $self->{outputs} || [] };
 	Test::More::ok($check, 'benchingest -t -u benchingest passed');
