@@ -49,30 +49,38 @@ log_set_level(enum log_level level)
 	threshold = level;
 }
 
-int
-log_level_parse(const char *s, enum log_level *out)
+/* The index of s in names[0..n-1], or -1. */
+static int
+name_index(const char *s, const char *const *names, int n)
 {
 	int i;
 
-	for (i = LOG_ERROR; i <= LOG_DEBUG; i++)
-		if (strcmp(s, level_names[i]) == 0) {
-			*out = (enum log_level)i;
-			return 0;
-		}
+	for (i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
 	return -1;
+}
+
+int
+log_level_parse(const char *s, enum log_level *out)
+{
+	int i = name_index(s, level_names, LOG_DEBUG + 1);
+
+	if (i == -1)
+		return -1;
+	*out = (enum log_level)i;
+	return 0;
 }
 
 int
 log_dest_parse(const char *s, enum log_dest *out)
 {
-	int i;
+	int i = name_index(s, dest_names, LOG_DEST_SYSLOG + 1);
 
-	for (i = LOG_DEST_STDERR; i <= LOG_DEST_SYSLOG; i++)
-		if (strcmp(s, dest_names[i]) == 0) {
-			*out = (enum log_dest)i;
-			return 0;
-		}
-	return -1;
+	if (i == -1)
+		return -1;
+	*out = (enum log_dest)i;
+	return 0;
 }
 
 int

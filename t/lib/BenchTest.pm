@@ -80,6 +80,14 @@ sub nginx_cache_conf {
 
 # ---------------------------------------------------------------- helpers
 
+# Extra: nginx's temp_path lines for an http { } block, all under $dir
+# (its subdirectories must exist and be writable by nginx's workers).
+our @NGINX_TEMP = qw(client_body fastcgi proxy uwsgi scgi);
+sub nginx_temp_conf {
+	my ($dir) = @_;
+	return join '', map { "    ${_}_temp_path $dir/$_;\n" } @NGINX_TEMP;
+}
+
 # The shipped read-cache file, with a cache directory of the caller's own.
 sub write_nginx_cache_conf {
 	my ($path, $cache_dir) = @_;
@@ -476,8 +484,7 @@ sub new {
 	    _shared_cluster();
 	$self->{dir} = tempdir('benchtest.XXXXXX', TMPDIR => 1, CLEANUP => 0);
 	chmod 0755, $self->{dir};
-	make_path(map { "$self->{dir}/nginx-tmp/$_" }
-	    qw(client_body fastcgi proxy uwsgi scgi));
+	make_path(map { "$self->{dir}/nginx-tmp/$_" } @NGINX_TEMP);
 	$self->{dbname} = sprintf 'bt_%d_%d', $$, ++$SEQ;
 	$self->_create_database;
 
@@ -634,6 +641,7 @@ sub _nginx_conf {
 	my $extra = join '', map { "        server $_;\n" }
 	    @{ $self->{opt}{upstreams} || [] };
 	my $user = $self->{opt}{nginx_user} // 'root';
+	my $temp = nginx_temp_conf("$d/nginx-tmp");
 	return <<"EOF";
 daemon off;
 master_process on;
@@ -644,12 +652,7 @@ error_log $d/nginx-error.log warn;
 events { worker_connections 512; }
 http {
     access_log $d/nginx-access.log;
-    client_body_temp_path $d/nginx-tmp/client_body;
-    fastcgi_temp_path $d/nginx-tmp/fastcgi;
-    proxy_temp_path $d/nginx-tmp/proxy;
-    uwsgi_temp_path $d/nginx-tmp/uwsgi;
-    scgi_temp_path $d/nginx-tmp/scgi;
-    include $d/nginx-cache.conf;
+$temp    include $d/nginx-cache.conf;
     upstream benchingest {
         server $self->{upstream};
 $extra    }
@@ -1076,7 +1079,7 @@ C<with_sha($env, $sha)>, C<random_sha()>, C<big_envelope_json($n, sha =E<gt>,
 timestamp =E<gt>, dataset =E<gt>)>, C<wait_for(sub, $timeout)>,
 C<free_port()>, C<run_cmd(\@argv, env =E<gt>, stdin =E<gt>, timeout =E<gt>)>,
 C<pid_alive($pid)>, C<pids_matching(qr//)>, C<slurp>, C<spew>, C<bin>,
-C<write_nginx_cache_conf($path, $cache_dir)>.
+C<write_nginx_cache_conf($path, $cache_dir)>, C<nginx_temp_conf($dir)>.
 
 Environment: C<BENCHINGEST_BIN> (binary), C<BENCHINGEST_TEST_KEEP=1> (keep
 temp dirs), C<BENCHINGEST_TEST_MIGRATE>, C<BENCHINGEST_TEST_SQLDIR>,

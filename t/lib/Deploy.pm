@@ -171,8 +171,10 @@ sub edit_site {
 sub start_nginx {
 	my ($self) = @_;
 	my $d = $self->{dir};
-	make_path("$d/nginx-tmp");
-	chown scalar getpwnam('www-data'), -1, "$d/nginx-tmp";
+	my @tmp = map { "$d/nginx-tmp/$_" } @BenchTest::NGINX_TEMP;
+	make_path(@tmp);
+	chown scalar getpwnam('www-data'), -1, @tmp;
+	my $temp = BenchTest::nginx_temp_conf("$d/nginx-tmp");
 	BenchTest::spew("$d/nginx.conf", <<"EOF");
 daemon off;
 user www-data;
@@ -182,12 +184,7 @@ error_log $d/nginx-error.log;
 events {}
 http {
 	access_log $d/nginx-access.log;
-	client_body_temp_path $d/nginx-tmp/body;
-	fastcgi_temp_path $d/nginx-tmp/fastcgi;
-	proxy_temp_path $d/nginx-tmp/proxy;
-	uwsgi_temp_path $d/nginx-tmp/uwsgi;
-	scgi_temp_path $d/nginx-tmp/scgi;
-	include $d/site.conf;
+$temp	include $d/site.conf;
 }
 EOF
 	my $r = BenchTest::run_cmd(['/usr/sbin/nginx', '-t', '-q', '-c',
