@@ -105,11 +105,19 @@ sub check_units {
 	SKIP: {
 		Test::More::skip('no systemd-analyze', 1)
 		    unless -x '/usr/bin/systemd-analyze';
+		# --man=no: it would run man(1), which leaves formatted pages
+		# in man-db's cache; the pages are looked for below.
 		my $r = BenchTest::run_cmd(['/usr/bin/systemd-analyze', 'verify',
-		    "$unitdir/benchingest.socket", "$unitdir/benchingest.service"],
-		    timeout => 120);
+		    '--man=no', "$unitdir/benchingest.socket",
+		    "$unitdir/benchingest.service"], timeout => 120);
 		Test::More::is("$r->{stdout}$r->{stderr}", '',
-		    'systemd-analyze verify: the units, their command and man pages are sound');
+		    'systemd-analyze verify: the units and their command are sound');
+	}
+	my @pages = ($svc->{Documentation} // '') =~ /man:([\w.-]+)\((\d)\)/g;
+	while (my ($page, $sect) = splice @pages, 0, 2) {
+		Test::More::ok(-e "/usr/share/man/man$sect/$page.$sect.gz" ||
+		    -e "/usr/share/man/man$sect/$page.$sect",
+		    "Documentation=man:$page($sect) is installed");
 	}
 }
 
