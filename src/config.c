@@ -14,7 +14,8 @@
 
 #define TOKEN_MAX	4096
 
-enum key_type { KEY_STRING, KEY_INT, KEY_TOKEN_FILE, KEY_LOG_LEVEL };
+enum key_type { KEY_STRING, KEY_INT, KEY_TOKEN_FILE, KEY_LOG_LEVEL,
+    KEY_LOG_DEST, KEY_FACILITY, KEY_MODE };
 
 struct key {
 	const char *name;
@@ -39,6 +40,13 @@ static const struct key keys[] = {
 	{ "max_string_bytes", KEY_INT, OFF(max_string_bytes), 1, 1LL << 30 },
 	{ "user", KEY_STRING, OFF(user), 0, 0 },
 	{ "shutdown_timeout", KEY_INT, OFF(shutdown_timeout), 1, 86400 },
+	{ "log_destination", KEY_LOG_DEST, OFF(log_dest), 0, 0 },
+	{ "log_file", KEY_STRING, OFF(log_file), 0, 0 },
+	{ "syslog_facility", KEY_FACILITY, OFF(syslog_facility), 0, 0 },
+	{ "pid_file", KEY_STRING, OFF(pid_file), 0, 0 },
+	{ "socket_user", KEY_STRING, OFF(socket_user), 0, 0 },
+	{ "socket_group", KEY_STRING, OFF(socket_group), 0, 0 },
+	{ "socket_mode", KEY_MODE, OFF(socket_mode), 0, 0777 },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -70,6 +78,24 @@ parse_int(const char *s, long long min, long long max, long long *out)
 		v = v * 10 + (*s - '0');
 	}
 	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_octal(const char *s, long long max, long long *out)
+{
+	long long v = 0;
+
+	if (*s == '\0' || strlen(s) > 4)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '7')
+			return -1;
+		v = v * 8 + (*s - '0');
+	}
+	if (v > max)
 		return -1;
 	*out = v;
 	return 0;
@@ -192,6 +218,31 @@ set_key(struct config *cfg, const struct key *k, const char *value,
 			return -1;
 		}
 		return 0;
+	case KEY_LOG_DEST:
+		if (log_dest_parse(value, &cfg->log_dest) == -1) {
+			snprintf(why, whylen, "log_destination: expected "
+			    "stderr, file or syslog, got \"%.64s\"", value);
+			return -1;
+		}
+		return 0;
+	case KEY_FACILITY:
+		if (log_facility_parse(value, &cfg->syslog_facility) == -1) {
+			snprintf(why, whylen, "syslog_facility: expected "
+			    "daemon, user or local0 to local7, got \"%.64s\"",
+			    value);
+			return -1;
+		}
+		return 0;
+	case KEY_MODE:
+		/* Octal, as chmod(1) takes it: 660 or 0660. */
+		if (parse_octal(value, k->max, &v) == -1) {
+			snprintf(why, whylen, "%s: expected an octal mode "
+			    "from 0 to %llo, got \"%.64s\"", k->name, k->max,
+			    value);
+			return -1;
+		}
+		*(long long *)(void *)base = v;
+		return 0;
 	}
 	return -1;
 }
@@ -224,6 +275,9 @@ config_load(const char *path, struct config *cfg, char *errbuf,
 	cfg->max_records = 1000000;
 	cfg->max_string_bytes = 16LL * 1024 * 1024;
 	cfg->shutdown_timeout = 300;
+	cfg->log_dest = LOG_DEST_STDERR;
+	(void)log_facility_parse("daemon", &cfg->syslog_facility);
+	cfg->socket_mode = 0660;
 
 	if ((fp = fopen(path, "re")) == NULL) {
 		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
@@ -274,6 +328,11 @@ config_load(const char *path, struct config *cfg, char *errbuf,
 		    path);
 		goto out;
 	}
+	if ((cfg->log_dest == LOG_DEST_FILE) != (cfg->log_file != NULL)) {
+		snprintf(errbuf, errlen, "%s: log_file and log_destination = "
+		    "file go together", path);
+		goto out;
+	}
 	if (token_from_env(&cfg->ingest_token, "INGEST_BEARER_TOKEN") == -1 ||
 	    token_from_env(&cfg->revalidate_token,
 	    "BENCH_REVALIDATE_TOKEN") == -1) {
@@ -302,6 +361,10 @@ config_free(struct config *cfg)
 {
 	free(cfg->database);
 	free(cfg->user);
+	free(cfg->log_file);
+	free(cfg->pid_file);
+	free(cfg->socket_user);
+	free(cfg->socket_group);
 	free_secret(cfg->ingest_token);
 	free_secret(cfg->revalidate_token);
 	memset(cfg, 0, sizeof(*cfg));

@@ -20,6 +20,13 @@ struct config {
 	long long max_string_bytes;	/* any one decoded string */
 	char *user;			/* workers run as this user */
 	long long shutdown_timeout;	/* seconds a stopping child may take */
+	enum log_dest log_dest;
+	char *log_file;			/* log_dest == LOG_DEST_FILE */
+	int syslog_facility;
+	char *pid_file;			/* NULL: none */
+	char *socket_user;		/* -s PATH: owner, group, mode */
+	char *socket_group;
+	long long socket_mode;
 };
 
 #define CONFIG_DEFAULT_PATH	SYSCONFDIR "/benchingest.conf"

@@ -58,7 +58,7 @@ struct backoff {
 	long long until;
 };
 
-static volatile sig_atomic_t got_chld, got_hup, got_stop;
+static volatile sig_atomic_t got_chld, got_hup, got_stop, got_usr1;
 static struct child children[MAX_CHILDREN];
 
 static void
@@ -68,6 +68,8 @@ on_signal(int sig)
 		got_chld = 1;
 	else if (sig == SIGHUP)
 		got_hup = 1;
+	else if (sig == SIGUSR1)
+		got_usr1 = 1;
 	else
 		got_stop = 1;
 }
@@ -113,12 +115,14 @@ alive(void)
  * The child inherits the master's mask, with every signal the master
  * handles blocked: a SIGTERM that arrives before the child's own handler
  * is installed (in child_setup()) waits for it instead of running the
- * master's.
+ * master's.  SIGUSR1 is let in as soon as the child's own handler for it
+ * is there.
  */
 static void
 child_main(const struct config *cfg, int listen_fd, bool listener)
 {
 	struct sigaction sa;
+	sigset_t usr1;
 	char why[256];
 
 	child_forked();
@@ -128,6 +132,10 @@ child_main(const struct config *cfg, int listen_fd, bool listener)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	log_reopen_on(SIGUSR1);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 	if (privsep_drop(cfg->user, why, sizeof(why)) == -1) {
 		log_msg(LOG_ERROR, "%s: %s", listener ? "listener" : "worker",
 		    why);
@@ -259,6 +267,20 @@ reap(unsigned generation)
 	return crashed;
 }
 
+/* SIGUSR1, after logrotate: the master first, then every child. */
+static void
+reopen_log(void)
+{
+	int i;
+
+	if (log_reopen() == -1)
+		log_msg(LOG_ERROR, "cannot reopen the log file: %s",
+		    strerror(errno));
+	for (i = 0; i < MAX_CHILDREN; i++)
+		if (children[i].pid > 0)
+			kill(children[i].pid, SIGUSR1);
+}
+
 static void
 reload(const char *path, struct config *cfg, unsigned *generation)
 {
@@ -369,6 +391,7 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
@@ -378,6 +401,7 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &origmask);
 
 	if (generation_init() == -1) {
@@ -390,6 +414,10 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 		if (got_hup) {
 			got_hup = 0;
 			reload(config_path, cfg, &generation);
+		}
+		if (got_usr1) {
+			got_usr1 = 0;
+			reopen_log();
 		}
 		if (got_chld) {
 			got_chld = 0;

@@ -237,7 +237,7 @@ subtest 'max_requests: a worker is replaced after serving N requests' => sub {
 		%served = ();
 		my $log = $m->log;
 		$served{$1}++ while $log =~
-		    m{^benchingest\[(\d+)\]: info: GET /api/health status=200}mg;
+		    m{^\S+ benchingest\[(\d+)\]: info: GET /api/health status=200}mg;
 		my $total = 0;
 		$total += $_ for values %served;
 		$total >= 9;	# ours plus at least one from start-up
@@ -248,12 +248,12 @@ subtest 'max_requests: a worker is replaced after serving N requests' => sub {
 	ok(BenchTest::wait_for(sub { !BenchTest::pid_alive($first) }, 30),
 	    '... and then exited');
 	my $log = $m->log;
-	like($log, qr{^benchingest\[\d+\]: info: GET /api/health status=200}m,
+	like($log, qr{^\S+ benchingest\[\d+\]: info: GET /api/health status=200}m,
 	    'log_level = debug: request lines are logged');
-	like($log, qr/^benchingest\[$master\]: debug: /m,
+	like($log, qr/^\S+ benchingest\[$master\]: debug: /m,
 	    '... and so are debug lines');
 	for my $pid (sort keys %served) {
-		like($log, qr/^benchingest\[$master\]: debug: .*\b$pid\b/m,
+		like($log, qr/^\S+ benchingest\[$master\]: debug: .*\b$pid\b/m,
 		    "worker $pid was started by the master");
 	}
 	is($m->master_pid, $master, 'the master is the same process');
