@@ -41,7 +41,10 @@ struct chart_kind {
 	const struct dim *dims;
 	size_t ndims;			/* a chart's key: all of dims */
 	size_t ngroup_dims;		/* a group's key: the first of them */
-	/* Columns whose values, joined by ':', name a series of a chart. */
+	/*
+	 * Columns whose values, joined by ':', name a series of a chart; a
+	 * value holding ':' is escaped (read.c, series_name_sql()).
+	 */
 	const char *series_columns[CHART_MAX_SERIES_COLUMNS + 1];
 	const char *value_column;
 	const char *unit_kind;

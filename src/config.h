@@ -4,6 +4,9 @@
 
 #include "log.h"
 
+/* The largest "workers": the master's child table is sized from it. */
+#define CONFIG_WORKERS_MAX	256
+
 struct config {
 	char *database;			/* libpq conninfo */
 	long long workers;
@@ -18,6 +21,14 @@ struct config {
 	long long max_records;		/* records in one envelope */
 	long long max_string_bytes;	/* any one decoded string */
 	char *user;			/* workers run as this user */
+	long long shutdown_timeout;	/* seconds a stopping child may take */
+	enum log_dest log_dest;
+	char *log_file;			/* log_dest == LOG_DEST_FILE */
+	int syslog_facility;
+	char *pid_file;			/* NULL: none */
+	char *socket_user;		/* -s PATH: owner, group, mode */
+	char *socket_group;
+	long long socket_mode;
 };
 
 #define CONFIG_DEFAULT_PATH	SYSCONFDIR "/benchingest.conf"

@@ -586,7 +586,11 @@ commit_member(struct ctx *c, size_t m)
 	if (memchr(s->ptr, '\0', s->len) != NULL)
 		return malformed(c, "contains U+0000");
 	if (m == COMMIT_TIMESTAMP && !timestamp_valid(s->ptr, s->len))
-		return malformed(c, "not an RFC 3339 date-time");
+		return malformed(c, "not an RFC 3339 date-time that PostgreSQL "
+		    "accepts");
+	if (m == COMMIT_SHA && s->len > RECORD_SHA_MAX_BYTES)
+		return malformed(c, "%zu bytes, longer than the %d a commit "
+		    "sha may have", s->len, RECORD_SHA_MAX_BYTES);
 	c->member = NULL;
 	return 0;
 }
@@ -654,7 +658,7 @@ check_record(const struct envelope *env, const struct record *r, size_t index,
 	const struct kind *k = r->kind;
 	const struct value *sha = &r->values[FIELD_COMMIT_SHA];
 	char why[200];
-	size_t i;
+	size_t i, size;
 
 	if (sha->u.str.len != env->commit[COMMIT_SHA].len ||
 	    memcmp(sha->u.str.ptr, env->commit[COMMIT_SHA].ptr,
@@ -663,13 +667,23 @@ check_record(const struct envelope *env, const struct record *r, size_t index,
 		    "commit_sha does not match commit.sha");
 	for (i = 0; i < k->nfields; i++) {
 		const struct value *v = &r->values[i];
+		const struct field *f = &k->fields[i];
 
-		if ((k->fields[i].type == FT_STR ||
-		    k->fields[i].type == FT_STR_OPT) && !v->null &&
-		    memchr(v->u.str.ptr, '\0', v->u.str.len) != NULL)
+		if ((f->type != FT_STR && f->type != FT_STR_OPT) || v->null)
+			continue;
+		if (memchr(v->u.str.ptr, '\0', v->u.str.len) != NULL)
 			return record_error(err, index,
-			    "%s contains U+0000", k->fields[i].name);
+			    "%s contains U+0000", f->name);
+		/* Postgres indexes it: a btree entry has a size limit. */
+		if (f->max_bytes != 0 && v->u.str.len > f->max_bytes)
+			return record_error(err, index, "%s is %zu bytes, "
+			    "longer than the %zu a key string may have",
+			    f->name, v->u.str.len, f->max_bytes);
 	}
+	if ((size = record_bytes_bound(r)) > RECORD_MAX_BYTES)
+		return record_error(err, index, "%zu bytes, more than the "
+		    "%zu a record may take in PostgreSQL", size,
+		    RECORD_MAX_BYTES);
 	if (k->check != NULL && k->check(r, why, sizeof(why)) == -1)
 		return record_error(err, index, "%s", why);
 	return 0;

@@ -40,12 +40,10 @@ parse_length(const char *s)
 }
 
 void
-http_request_init(struct http_request *req, FCGX_Request *fcgx,
-    char *pathbuf, size_t pathlen)
+http_request_init(struct http_request *req, FCGX_Request *fcgx)
 {
 	char **env = fcgx->envp;
 	const char *path, *q;
-	size_t n;
 
 	memset(req, 0, sizeof(*req));
 	req->fcgx = fcgx;
@@ -66,20 +64,30 @@ http_request_init(struct http_request *req, FCGX_Request *fcgx,
 		req->query = "";
 	req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", env);
 
-	/* nginx's DOCUMENT_URI is the decoded path without the query. */
+	/*
+	 * nginx's DOCUMENT_URI is the decoded path without the query, used
+	 * as it is, whatever its length (nginx bounds it by its request line
+	 * buffer).  The fallbacks may carry a query: the path is copied
+	 * without it (NULL when out of memory).
+	 */
 	if ((path = FCGX_GetParam("DOCUMENT_URI", env)) == NULL &&
 	    (path = FCGX_GetParam("REQUEST_URI", env)) == NULL &&
 	    (path = FCGX_GetParam("SCRIPT_NAME", env)) == NULL)
 		path = "/";
-	n = (q = strchr(path, '?')) != NULL ? (size_t)(q - path) : strlen(path);
-	if (n >= pathlen)
-		n = pathlen - 1;
-	memcpy(pathbuf, path, n);
-	pathbuf[n] = '\0';
-	req->path = pathbuf;
+	if ((q = strchr(path, '?')) == NULL)
+		req->path = path;
+	else
+		req->path = req->path_copy = strndup(path, (size_t)(q - path));
 	req->summary.records = -1;
 	req->summary.inserted = -1;
 	req->summary.updated = -1;
+}
+
+void
+http_request_free(struct http_request *req)
+{
+	free(req->path_copy);
+	req->path_copy = NULL;
 }
 
 /* "application/json", any case, optionally followed by parameters. */

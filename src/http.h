@@ -24,7 +24,8 @@ struct request_summary {
 struct http_request {
 	FCGX_Request *fcgx;
 	const char *method;
-	const char *path;
+	const char *path;		/* NULL: out of memory */
+	char *path_copy;		/* what path points to, when a copy */
 	const char *query;		/* QUERY_STRING, "" when none */
 	const char *if_none_match;
 	const char *content_type;
@@ -36,8 +37,9 @@ struct http_request {
 	struct request_summary summary;
 };
 
-void	http_request_init(struct http_request *, FCGX_Request *,
-	    char *pathbuf, size_t pathlen);
+/* The request's parameters; http_request_free() releases them. */
+void	http_request_init(struct http_request *, FCGX_Request *);
+void	http_request_free(struct http_request *);
 bool	http_content_type_is_json(const char *);
 int	http_read_body(struct http_request *, long long limit, char **body,
 	    size_t *len, struct api_error *);

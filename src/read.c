@@ -22,10 +22,10 @@
 /* After an answer this large, idle memory goes back to the system. */
 #define READ_TRIM_BYTES	((size_t)1 << 20)
 /*
- * The longest cache key header: a slug is at most 4 KiB, and nginx reads
- * the probe's headers into its fastcgi_buffer_size (8k in the snippet).
+ * The longest cache key header: a slug is at most 8 KiB, and nginx reads
+ * the probe's headers into its fastcgi_buffer_size (16k in the snippet).
  */
-#define READ_CACHE_KEY_MAX	6144
+#define READ_CACHE_KEY_MAX	12288
 
 struct keylist {
 	struct chart_key *keys;
@@ -292,15 +292,27 @@ json_string_or_null(PGresult *res, int row, int col)
 	    json_object_new_string(PQgetvalue(res, row, col));
 }
 
-/* "m.engine || ':' || m.format": the name of a row's series. */
+/*
+ * The name of a row's series: its series columns joined by ':'.  So that
+ * no two series share a name, a joined value that holds ':' has its '\'
+ * and ':' escaped with '\'; any other value is used as stored, which keeps
+ * ordinary names exactly "engine:format".  A name of one column is the
+ * value itself.
+ */
 static void
 series_name_sql(struct strbuf *sql, const struct chart_kind *kind)
 {
 	const char *const *col;
 
+	if (kind->series_columns[1] == NULL) {
+		sb_printf(sql, "m.%s", kind->series_columns[0]);
+		return;
+	}
 	for (col = kind->series_columns; *col != NULL; col++)
-		sb_printf(sql, "%sm.%s", col == kind->series_columns ? "" :
-		    " || ':' || ", *col);
+		sb_printf(sql, "%sCASE WHEN strpos(m.%s, ':') > 0 THEN "
+		    "replace(replace(m.%s, E'\\\\', E'\\\\\\\\'), ':', "
+		    "E'\\\\:') ELSE m.%s END", col == kind->series_columns ?
+		    "" : " || ':' || ", *col, *col, *col);
 }
 
 /*

@@ -2,8 +2,11 @@
 #include <string.h>
 
 #include "records.h"
+#include "timestamp.h"
 
-#define FIELD(name, type, key)	{ name, sizeof(name) - 1, type, key }
+#define FIELD(n, type, key, max)	{ n, sizeof(n) - 1, type, key, max }
+#define SHA	RECORD_SHA_MAX_BYTES
+#define KEY	RECORD_KEY_MAX_BYTES
 
 enum {
 	QM_COMMIT_SHA, QM_DATASET, QM_DATASET_VARIANT, QM_SCALE_FACTOR,
@@ -13,64 +16,66 @@ enum {
 };
 
 static const struct field query_measurement_fields[QM_NFIELDS] = {
-	[QM_COMMIT_SHA]		= FIELD("commit_sha", FT_STR, true),
-	[QM_DATASET]		= FIELD("dataset", FT_STR, true),
-	[QM_DATASET_VARIANT]	= FIELD("dataset_variant", FT_STR_OPT, true),
-	[QM_SCALE_FACTOR]	= FIELD("scale_factor", FT_STR_OPT, true),
-	[QM_QUERY_IDX]		= FIELD("query_idx", FT_I32, true),
-	[QM_STORAGE]		= FIELD("storage", FT_STR, true),
-	[QM_ENGINE]		= FIELD("engine", FT_STR, true),
-	[QM_FORMAT]		= FIELD("format", FT_STR, true),
-	[QM_VALUE_NS]		= FIELD("value_ns", FT_I64, false),
-	[QM_ALL_RUNTIMES_NS]	= FIELD("all_runtimes_ns", FT_I64_ARR, false),
-	[QM_PEAK_PHYSICAL]	= FIELD("peak_physical", FT_I64_OPT, false),
-	[QM_PEAK_VIRTUAL]	= FIELD("peak_virtual", FT_I64_OPT, false),
-	[QM_PHYSICAL_DELTA]	= FIELD("physical_delta", FT_I64_OPT, false),
-	[QM_VIRTUAL_DELTA]	= FIELD("virtual_delta", FT_I64_OPT, false),
-	[QM_ENV_TRIPLE]		= FIELD("env_triple", FT_STR_OPT, false),
+	[QM_COMMIT_SHA]		= FIELD("commit_sha", FT_STR, true, SHA),
+	[QM_DATASET]		= FIELD("dataset", FT_STR, true, KEY),
+	[QM_DATASET_VARIANT]	=
+	    FIELD("dataset_variant", FT_STR_OPT, true, KEY),
+	[QM_SCALE_FACTOR]	= FIELD("scale_factor", FT_STR_OPT, true, KEY),
+	[QM_QUERY_IDX]		= FIELD("query_idx", FT_I32, true, 0),
+	[QM_STORAGE]		= FIELD("storage", FT_STR, true, KEY),
+	[QM_ENGINE]		= FIELD("engine", FT_STR, true, KEY),
+	[QM_FORMAT]		= FIELD("format", FT_STR, true, KEY),
+	[QM_VALUE_NS]		= FIELD("value_ns", FT_I64, false, 0),
+	[QM_ALL_RUNTIMES_NS]	=
+	    FIELD("all_runtimes_ns", FT_I64_ARR, false, 0),
+	[QM_PEAK_PHYSICAL]	= FIELD("peak_physical", FT_I64_OPT, false, 0),
+	[QM_PEAK_VIRTUAL]	= FIELD("peak_virtual", FT_I64_OPT, false, 0),
+	[QM_PHYSICAL_DELTA]	= FIELD("physical_delta", FT_I64_OPT, false, 0),
+	[QM_VIRTUAL_DELTA]	= FIELD("virtual_delta", FT_I64_OPT, false, 0),
+	[QM_ENV_TRIPLE]		= FIELD("env_triple", FT_STR_OPT, false, 0),
 };
 
 static const struct field compression_time_fields[] = {
-	FIELD("commit_sha", FT_STR, true),
-	FIELD("dataset", FT_STR, true),
-	FIELD("dataset_variant", FT_STR_OPT, true),
-	FIELD("format", FT_STR, true),
-	FIELD("op", FT_STR, true),
-	FIELD("value_ns", FT_I64, false),
-	FIELD("all_runtimes_ns", FT_I64_ARR, false),
-	FIELD("env_triple", FT_STR_OPT, false),
+	FIELD("commit_sha", FT_STR, true, SHA),
+	FIELD("dataset", FT_STR, true, KEY),
+	FIELD("dataset_variant", FT_STR_OPT, true, KEY),
+	FIELD("format", FT_STR, true, KEY),
+	FIELD("op", FT_STR, true, KEY),
+	FIELD("value_ns", FT_I64, false, 0),
+	FIELD("all_runtimes_ns", FT_I64_ARR, false, 0),
+	FIELD("env_triple", FT_STR_OPT, false, 0),
 };
 
 static const struct field compression_size_fields[] = {
-	FIELD("commit_sha", FT_STR, true),
-	FIELD("dataset", FT_STR, true),
-	FIELD("dataset_variant", FT_STR_OPT, true),
-	FIELD("format", FT_STR, true),
-	FIELD("value_bytes", FT_I64, false),
+	FIELD("commit_sha", FT_STR, true, SHA),
+	FIELD("dataset", FT_STR, true, KEY),
+	FIELD("dataset_variant", FT_STR_OPT, true, KEY),
+	FIELD("format", FT_STR, true, KEY),
+	FIELD("value_bytes", FT_I64, false, 0),
 };
 
 static const struct field random_access_time_fields[] = {
-	FIELD("commit_sha", FT_STR, true),
-	FIELD("dataset", FT_STR, true),
-	FIELD("format", FT_STR, true),
-	FIELD("value_ns", FT_I64, false),
-	FIELD("all_runtimes_ns", FT_I64_ARR, false),
-	FIELD("env_triple", FT_STR_OPT, false),
+	FIELD("commit_sha", FT_STR, true, SHA),
+	FIELD("dataset", FT_STR, true, KEY),
+	FIELD("format", FT_STR, true, KEY),
+	FIELD("value_ns", FT_I64, false, 0),
+	FIELD("all_runtimes_ns", FT_I64_ARR, false, 0),
+	FIELD("env_triple", FT_STR_OPT, false, 0),
 };
 
 static const struct field vector_search_run_fields[] = {
-	FIELD("commit_sha", FT_STR, true),
-	FIELD("dataset", FT_STR, true),
-	FIELD("layout", FT_STR, true),
-	FIELD("flavor", FT_STR, true),
-	FIELD("threshold", FT_F64, true),
-	FIELD("value_ns", FT_I64, false),
-	FIELD("all_runtimes_ns", FT_I64_ARR, false),
-	FIELD("matches", FT_I64, false),
-	FIELD("rows_scanned", FT_I64, false),
-	FIELD("bytes_scanned", FT_I64, false),
-	FIELD("iterations", FT_I32, false),
-	FIELD("env_triple", FT_STR_OPT, false),
+	FIELD("commit_sha", FT_STR, true, SHA),
+	FIELD("dataset", FT_STR, true, KEY),
+	FIELD("layout", FT_STR, true, KEY),
+	FIELD("flavor", FT_STR, true, KEY),
+	FIELD("threshold", FT_F64, true, 0),
+	FIELD("value_ns", FT_I64, false, 0),
+	FIELD("all_runtimes_ns", FT_I64_ARR, false, 0),
+	FIELD("matches", FT_I64, false, 0),
+	FIELD("rows_scanned", FT_I64, false, 0),
+	FIELD("bytes_scanned", FT_I64, false, 0),
+	FIELD("iterations", FT_I32, false, 0),
+	FIELD("env_triple", FT_STR_OPT, false, 0),
 };
 
 static int
@@ -157,6 +162,73 @@ field_type_sql(enum field_type t)
 		return "double precision";
 	}
 	return "text";
+}
+
+/*
+ * Worst case: a null bitmap, every value at its limit with a 4-byte header
+ * and the most alignment padding, then commit_timestamp and an included
+ * value (as in query_measurements_series_idx).
+ */
+size_t
+record_key_index_bytes(const struct kind *k)
+{
+	/* commit_timestamp and the included value, 8 bytes each, aligned. */
+	size_t i, n = 16 + (7 + 8) + (7 + 8);
+
+	for (i = 0; i < k->nfields && k->fields[i].key; i++) {
+		switch (k->fields[i].type) {
+		case FT_STR:
+		case FT_STR_OPT:
+			n += 3 + 4 + k->fields[i].max_bytes;
+			break;
+		case FT_I32:
+			n += 3 + 4;
+			break;
+		default:
+			n += 7 + 8;
+			break;
+		}
+	}
+	return n;
+}
+
+/*
+ * Each column as COPY text at its longest: a string escaped throughout
+ * (twice its bytes), an integer of 20 characters and its comma, a double of
+ * 24; then the measurement_id, the commit_timestamp and the separators.
+ * The row in the table is smaller: strings once, integers 8 bytes.
+ */
+size_t
+record_bytes_bound(const struct record *r)
+{
+	const struct kind *k = r->kind;
+	const struct value *v;
+	size_t i, n = 20 + 1 + TIMESTAMP_MAX_BYTES + 1;
+
+	for (i = 0; i < k->nfields; i++) {
+		v = &r->values[i];
+		n += 1;
+		if (v->null) {
+			n += 2;
+			continue;
+		}
+		switch (k->fields[i].type) {
+		case FT_STR:
+		case FT_STR_OPT:
+			n += 2 * v->u.str.len;
+			break;
+		case FT_I64_ARR:
+			n += 2 + 21 * v->u.arr.n;
+			break;
+		case FT_F64:
+			n += 24;
+			break;
+		default:
+			n += 20;
+			break;
+		}
+	}
+	return n;
 }
 
 const char *

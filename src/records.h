@@ -25,7 +25,26 @@ struct field {
 	size_t namelen;
 	enum field_type type;
 	bool key;		/* hashed into measurement_id, in table order */
+	size_t max_bytes;	/* a string's limit; 0: only max_string_bytes */
 };
+
+/*
+ * Postgres refuses a btree entry over 2704 bytes (BTMaxItemSize, 8 kB
+ * pages) and may have to store every string of one uncompressed; the
+ * covering index of query_measurements holds six key strings of a row.
+ * With each key string at most RECORD_KEY_MAX_BYTES, every index over a
+ * kind's key columns fits (record_key_index_bytes(), checked by
+ * t/unit/envelope), and every slug fits in an nginx request line.
+ */
+#define RECORD_BTREE_MAX_ITEM	2704
+#define RECORD_KEY_MAX_BYTES	256
+/* commit.sha, the commits primary key. */
+#define RECORD_SHA_MAX_BYTES	256
+/*
+ * Postgres holds no value, row or COPY line over 1 GiB (MaxAllocSize):
+ * a record's COPY line, which is longer than its row, stays 1 MiB below.
+ */
+#define RECORD_MAX_BYTES	(((size_t)1 << 30) - ((size_t)1 << 20))
 
 struct value {
 	bool null;		/* JSON null, or an optional member left out */
@@ -72,6 +91,10 @@ const struct kind	*record_kind_find(const char *name, size_t len);
 int			 record_field_find(const struct kind *, const char *name,
 			    size_t len);
 const char		*field_type_sql(enum field_type);
+/* The largest entry an index over all of a kind's key columns can need. */
+size_t			 record_key_index_bytes(const struct kind *);
+/* An upper bound of the bytes of a record's COPY line, and so of its row. */
+size_t			 record_bytes_bound(const struct record *);
 const char		*field_type_expected(enum field_type);
 
 #endif

@@ -104,18 +104,25 @@ revalidate(struct http_request *req, struct route_ctx *ctx)
 	    "{\"revalidated\":true}");
 }
 
-/* Is method one of the comma-separated names in allow? */
+/*
+ * Is method one of the names in allow ("GET, HEAD")?  Whole names only: an
+ * empty method, or one that spans a comma, is none of them.
+ */
 static bool
 method_allowed(const char *allow, const char *method)
 {
-	size_t n = strlen(method);
-	const char *p;
+	size_t n = strlen(method), len;
+	const char *p = allow;
 
-	for (p = allow; (p = strstr(p, method)) != NULL; p += n)
-		if ((p == allow || p[-1] == ' ') &&
-		    (p[n] == '\0' || p[n] == ','))
+	for (;;) {
+		len = strcspn(p, ",");
+		if (n > 0 && len == n && strncmp(p, method, n) == 0)
 			return true;
-	return false;
+		if (p[len] == '\0')
+			return false;
+		p += len + 1;
+		p += strspn(p, " ");
+	}
 }
 
 void
@@ -125,6 +132,12 @@ routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 	char headers[128];
 	size_t i;
 
+	api_error_clear(&err);
+	if (req->path == NULL) {
+		api_error_set(&err, 500, "internal", "out of memory for path");
+		http_reply_error(req, &err);
+		return;
+	}
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (!route_matches(&routes[i], req->path))
 			continue;
@@ -147,7 +160,6 @@ routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 		read_no_cache_key(req);
 		return;
 	}
-	api_error_clear(&err);
 	api_error_set(&err, 404, "not_found", NULL);
 	http_reply_error(req, &err);
 }

@@ -22,13 +22,16 @@ system("openssl req -x509 -newkey rsa:2048 -nodes -keyout $dir/key.pem -out $dir
     . "-days 1 -subj /CN=localhost >/dev/null 2>&1") == 0 or BAIL_OUT('openssl failed');
 open my $fh, '<', "$top/nginx/benchingest-server.conf.example" or die $!;
 my $site = do { local $/; <$fh> };
-$site =~ s{/usr/share/benchingest/nginx/benchingest-cache\.conf}{$dir/cache.conf}g;
-$site =~ s{/usr/share/benchingest/nginx}{$top/nginx}g;
+# The build's own paths (configure's), whatever the prefix.
+my ($pkgdatadir) = $site =~ m{include (\S+)/nginx/benchingest-cache\.conf;}
+    or BAIL_OUT('the example does not include the cache file');
+$site =~ s{\Q$pkgdatadir\E/nginx/benchingest-cache\.conf}{$dir/cache.conf}g;
+$site =~ s{\Q$pkgdatadir\E/nginx}{$top/nginx}g;
 open $fh, '<', "$top/nginx/benchingest-cache.conf" or die $!;
 my $cache = do { local $/; <$fh> };
-like($cache, qr{^fastcgi_cache_path /var/cache/nginx/benchingest .*keys_zone=benchingest:}ms,
-    'the read cache file defines the zone the snippet uses');
-$cache =~ s{/var/cache/nginx/benchingest}{$dir/cache}g;
+like($cache, qr{^fastcgi_cache_path \S+/cache/benchingest/nginx .*keys_zone=benchingest:}ms,
+    'the read cache file defines the zone the snippet uses, in LOCALSTATEDIR/cache/benchingest');
+$cache =~ s{^(fastcgi_cache_path )\S+}{$1$dir/cache}m;
 spew("$dir/cache.conf", $cache);
 $site =~ s{/etc/ssl/certs/\S+;}{$dir/cert.pem;};
 $site =~ s{/etc/ssl/private/\S+;}{$dir/key.pem;};

@@ -109,4 +109,21 @@ my $before = $files->();
 is($n, 0, '50 junk query strings: no backend read');
 is($files->(), $before, '... and no new cache entry');
 
+# The longest slug there is (a query chart's key strings at their limit of
+# 256 bytes, all control characters, which JSON writes six bytes each)
+# still makes a key that fits: its chart is cached like any other.
+my $sha = BenchTest::random_sha();
+my $env = with_sha(envelope(records => [{ kind => 'query_measurement',
+    commit_sha => $sha, dataset => "\x01" x 256, dataset_variant => "\x02" x 256,
+    scale_factor => "\x1f" x 256, query_idx => -2147483648, storage => 'nvme',
+    engine => 'e', format => 'f', value_ns => 42, all_runtimes_ns => [42] }]),
+    $sha);
+$env->{commit}{timestamp} = '2026-09-20T10:00:00Z';
+is($t->ingest($env)->{status}, 200, 'a chart with the longest slug there is');
+my ($long) = map { @{ $_->{charts} } } grep { index($_->{name}, "\x01") >= 0 }
+    @{ $t->request('GET', '/api/groups')->{json}{groups} };
+cmp_ok(length($long->{slug} // ''), '>', 6000, '... ' .
+    length($long->{slug} // '') . ' bytes');
+ok($t->wait_cached("/api/chart/$long->{slug}?n=all"), '... and it is cached');
+
 done_testing;

@@ -95,13 +95,20 @@ sub nginx_cache_conf {
 	};
 }
 
+# Extra: nginx's temp_path lines for an http { } block, all under $dir
+# (its subdirectories must exist and be writable by nginx's workers).
+our @NGINX_TEMP = qw(client_body fastcgi proxy uwsgi scgi);
+sub nginx_temp_conf {
+	my ($dir) = @_;
+	return join '', map { "    ${_}_temp_path $dir/$_;\n" } @NGINX_TEMP;
+}
 
 # The shipped read-cache file, with a cache directory of the caller's own.
 sub write_nginx_cache_conf {
 	my ($path, $cache_dir) = @_;
 	my $cache = slurp(nginx_cache_conf()) //
 	    croak(nginx_cache_conf() . ' is missing');
-	$cache =~ s{/var/cache/nginx/benchingest}{$cache_dir}g or
+	$cache =~ s{^(\s*fastcgi_cache_path\s+)\S+}{$1$cache_dir}m or
 	    croak('no cache path in ' . nginx_cache_conf());
 	return spew($path, $cache);
 }
@@ -492,8 +499,7 @@ sub new {
 	    _shared_cluster();
 	$self->{dir} = tempdir('benchtest.XXXXXX', TMPDIR => 1, CLEANUP => 0);
 	chmod 0755, $self->{dir};
-	make_path(map { "$self->{dir}/nginx-tmp/$_" }
-	    qw(client_body fastcgi proxy uwsgi scgi));
+	make_path(map { "$self->{dir}/nginx-tmp/$_" } @NGINX_TEMP);
 	$self->{dbname} = sprintf 'bt_%d_%d', $$, ++$SEQ;
 	$self->_create_database;
 
@@ -506,7 +512,8 @@ sub new {
 	}
 
 	$self->{listen} = $opt{listen} // "$self->{dir}/bi.sock";
-	$self->{listen} = "$self->{dir}/bi.sock" if $opt{spawn_fcgi};
+	$self->{listen} = "$self->{dir}/bi.sock"
+	    if $opt{spawn_fcgi} || $opt{socket_activation};
 	$self->{upstream} = $self->{listen} =~ m{/} ?
 	    "unix:$self->{listen}" : $self->{listen};
 
@@ -517,6 +524,10 @@ sub new {
 	# As root, benchingest refuses to start without a user for its workers.
 	my $user = exists $opt{user} ? $opt{user} : ($> == 0 ? 'nobody' : undef);
 	push @config, [user => $user] if defined $user;
+	# As root, a socket of -s PATH must be reachable by the web server.
+	push @config, [socket_group => 'www-data']
+	    if $> == 0 && $self->{listen} =~ m{/} && !$opt{spawn_fcgi} &&
+	    !$opt{socket_activation};
 	push @config, [ingest_token_file => "$self->{dir}/ingest.token"]
 	    if defined $self->{ingest_token};
 	push @config, [revalidate_token_file => "$self->{dir}/revalidate.token"]
@@ -647,22 +658,19 @@ sub _nginx_conf {
 	# Options nginx_http, nginx_server: more lines for those blocks.
 	my ($http, $server) = map { $self->{opt}{$_} // '' }
 	    qw(nginx_http nginx_server);
+	my $user = $self->{opt}{nginx_user} // 'root';
+	my $temp = nginx_temp_conf("$d/nginx-tmp");
 	return <<"EOF";
 daemon off;
 master_process on;
-user root;
+user $user;
 worker_processes 2;
 pid $d/nginx.pid;
 error_log $d/nginx-error.log warn;
 events { worker_connections 512; }
 http {
     access_log $d/nginx-access.log;
-    client_body_temp_path $d/nginx-tmp/client_body;
-    fastcgi_temp_path $d/nginx-tmp/fastcgi;
-    proxy_temp_path $d/nginx-tmp/proxy;
-    uwsgi_temp_path $d/nginx-tmp/uwsgi;
-    scgi_temp_path $d/nginx-tmp/scgi;
-    include $d/nginx-cache.conf;
+$temp    include $d/nginx-cache.conf;
 $http    upstream benchingest {
         server $self->{upstream};
 $extra    }
@@ -686,6 +694,10 @@ sub start_nginx {
 	}
 	eval { write_nginx_cache_conf("$d/nginx-cache.conf", "$d/nginx-cache") }
 	    or _bail($@);
+	if (my $user = $self->{opt}{nginx_user}) {
+		my ($uid, $gid) = (getpwnam $user)[2, 3];
+		chown $uid, $gid, "$d/nginx-tmp", glob("$d/nginx-tmp/*");
+	}
 	for my $try (1 .. 8) {
 		$self->{nginx_port} = free_port();
 		spew("$d/nginx.conf", $self->_nginx_conf);
@@ -720,9 +732,16 @@ sub stop_nginx {
 # The command line that starts the master.
 sub _master_argv {
 	my ($self) = @_;
-	my @bi = (bin(), '-f', $self->config_file);
+	my @bi = (@{ $self->{opt}{wrap} || [] }, bin(), '-f',
+	    $self->config_file);
 	return ('/usr/bin/spawn-fcgi', '-n', '-s', $self->{listen}, '-M',
 	    '0666', '--', @bi) if $self->{opt}{spawn_fcgi};
+	if (my $sa = $self->{opt}{socket_activation}) {
+		$sa = {} unless ref $sa;
+		return ("$TOP/t/lib/socket-activate",
+		    (map { ("--$_", $sa->{$_}) } sort keys %$sa),
+		    $self->{listen}, '--', @bi);
+	}
 	return (@bi, '-s', $self->{listen});
 }
 
@@ -736,7 +755,8 @@ sub start {
 	_bail(bin() . ' is not built') unless -x bin();
 	my $want_nginx = !exists $self->{opt}{nginx} || $self->{opt}{nginx};
 	$self->start_nginx if $want_nginx;
-	unlink $self->{listen} if $self->{opt}{spawn_fcgi};
+	unlink $self->{listen}
+	    if $self->{opt}{spawn_fcgi} || $self->{opt}{socket_activation};
 	my $mark = $self->log_mark;
 	my $pid = _spawn([$self->_master_argv], out => $self->log_file,
 	    umask => 0, env => $self->{opt}{env});
@@ -1117,6 +1137,16 @@ until /api/health answers through nginx (15 s, then BAIL_OUT).  Options:
 =item nginx_http => TEXT, nginx_server => TEXT - (extra) more lines in nginx's
 C<http> block and in its C<server> block, before the snippet
 
+=item wrap => [ARGV] - (extra) commands that exec benchingest, put before it
+on the command line, e.g. C<['prlimit', '--nproc=3']>; each must exec the
+next in the same process, so the master's pid stays the one started
+
+=item socket_activation => 1 or { 'socket-user' => U, 'socket-group' => G,
+'socket-mode' => M, user => U, group => G } - (extra) get DIR/bi.sock the
+way systemd passes a socket (LISTEN_FDS), through F<t/lib/socket-activate>
+
+=item nginx_user => U - (extra) nginx's workers run as U (default root)
+
 =back
 
 =head1 METHODS
@@ -1151,7 +1181,7 @@ C<with_sha($env, $sha)>, C<random_sha()>, C<big_envelope_json($n, sha =E<gt>,
 timestamp =E<gt>, dataset =E<gt>)>, C<wait_for(sub, $timeout)>,
 C<free_port()>, C<run_cmd(\@argv, env =E<gt>, stdin =E<gt>, timeout =E<gt>)>,
 C<pid_alive($pid)>, C<pids_matching(qr//)>, C<slurp>, C<spew>, C<bin>,
-C<write_nginx_cache_conf($path, $cache_dir)>.
+C<write_nginx_cache_conf($path, $cache_dir)>, C<nginx_temp_conf($dir)>.
 
 Environment: C<BENCHINGEST_BIN> (binary), C<BENCHINGEST_TEST_KEEP=1> (keep
 temp dirs), C<BENCHINGEST_TEST_MIGRATE>, C<BENCHINGEST_TEST_SQLDIR>,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../src/read.h"
+#include "../../src/records.h"
 #include "../../src/slug.h"
 #include "tap.h"
 
@@ -123,6 +124,47 @@ refused_raw(const char *slug, const char *what)
 	ok(rc == -1 && err.status == 400, "refused: %s", what);
 	if (rc == 0)
 		chart_key_free(&key);
+}
+
+/*
+ * The longest slugs of keys within the record limits: every string at
+ * RECORD_KEY_MAX_BYTES of control characters (six bytes each in JSON),
+ * storage as long as it may be, the longest numbers.  They round-trip, and
+ * fit in SLUG_MAX_BYTES and an nginx request line of 8 KiB.
+ */
+static void
+longest_slugs(void)
+{
+	static const char *const cases[][6] = {
+		{ "QueryMeasurement", NULL, NULL, NULL, "nvme", "-2147483648" },
+		{ "VectorSearch", NULL, NULL, "-2.2250738585072014e-308" },
+		{ "CompressionTime", NULL, NULL },
+	};
+	char s[RECORD_KEY_MAX_BYTES + 1];
+	const char *values[CHART_MAX_DIMS];
+	struct chart_key key, back;
+	struct api_error err;
+	size_t c, i;
+	char *slug;
+
+	memset(s, '\x01', RECORD_KEY_MAX_BYTES);
+	s[RECORD_KEY_MAX_BYTES] = '\0';
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		for (i = 0; i < CHART_MAX_DIMS; i++)
+			values[i] = i + 1 < 6 && cases[c][i + 1] != NULL ?
+			    cases[c][i + 1] : s;
+		key = key_of(cases[c][0], false, values);
+		slug = slug_encode(&key);
+		api_error_clear(&err);
+		ok(slug != NULL && strlen(slug) <= 8192 - 64 &&
+		    slug_decode(slug, &back, &err) == 0,
+		    "%s: the longest slug, %zu bytes, fits and decodes",
+		    cases[c][0], slug != NULL ? strlen(slug) : 0);
+		if (err.status == 0)
+			chart_key_free(&back);
+		chart_key_free(&key);
+		free(slug);
+	}
 }
 
 static void
@@ -281,12 +323,13 @@ main(void)
 	    "\"storage\":\"nvme\",\"query_idx\":\"1\"}", "query_idx a string");
 	refused("vsr", "{\"k\":\"VectorSearch\",\"dataset\":\"c\","
 	    "\"layout\":\"f\",\"threshold\":1e999}", "an infinite threshold");
-	huge = malloc(6000);
-	memset(huge, 'A', 5999);
+	huge = malloc(9000);
+	memset(huge, 'A', 8999);
 	memcpy(huge, "qm.", 3);
-	huge[5999] = '\0';
-	refused_raw(huge, "a slug over 4 KiB");
+	huge[8999] = '\0';
+	refused_raw(huge, "a slug over 8 KiB");
 	free(huge);
+	longest_slugs();
 
 	/* The window: missing or malformed 100, all (any case) 0, else clamped. */
 	ok(read_window("") == 100, "no n: 100");
