@@ -9,7 +9,7 @@ use Test::More;
 my $top = "$FindBin::Bin/..";
 plan skip_all => 'valgrind is not installed' unless `which valgrind` =~ /\S/;
 
-for my $unit (qw(measurement_id jsonparse envelope config auth slug jsmath jsonwrite)) {
+for my $unit (qw(measurement_id jsonparse envelope config auth slug jsmath jsonwrite gzsink)) {
 	my $bin = "$top/t/unit/$unit";
 	ok(-x $bin, "$unit is built") or next;
 	my $log = `cd $top && valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 $bin 2>&1 >/dev/null`;
