@@ -112,6 +112,12 @@ jw_array_end(struct jw *jw)
 	return bracket_close(jw, "]");
 }
 
+/* The two-character escapes of JSON.stringify; other controls are \u00xx. */
+static const char short_escape[] = {
+	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
+	['"'] = '"', ['\\'] = '\\'
+};
+
 /* A JSON string as JSON.stringify writes one; runs of plain bytes at once. */
 static void
 put_string(struct jw *jw, const char *s, size_t n)
@@ -128,29 +134,11 @@ put_string(struct jw *jw, const char *s, size_t n)
 			continue;
 		put(jw, s + run, i - run);
 		run = i + 1;
-		switch (c) {
-		case '"':
-			put(jw, "\\\"", 2);
-			break;
-		case '\\':
-			put(jw, "\\\\", 2);
-			break;
-		case '\b':
-			put(jw, "\\b", 2);
-			break;
-		case '\f':
-			put(jw, "\\f", 2);
-			break;
-		case '\n':
-			put(jw, "\\n", 2);
-			break;
-		case '\r':
-			put(jw, "\\r", 2);
-			break;
-		case '\t':
-			put(jw, "\\t", 2);
-			break;
-		default:
+		if (c < sizeof(short_escape) && short_escape[c] != 0) {
+			esc[1] = short_escape[c];
+			put(jw, esc, 2);
+			esc[1] = 'u';
+		} else {
 			esc[4] = hex[c >> 4];
 			esc[5] = hex[c & 15];
 			put(jw, esc, sizeof(esc));
