@@ -14,18 +14,10 @@
 
 #include "../../src/jsmath.h"
 #include "tap.h"
+#include "testdata.h"
 
 #define MANT	((UINT64_C(1) << 52) - 1)
 #define NAN_BITS	UINT64_C(0x7FF8000000000000)
-
-static double
-from_bits(uint64_t b)
-{
-	double x;
-
-	memcpy(&x, &b, sizeof(x));
-	return x;
-}
 
 /* A result's bits, every NaN written as the one NaN JavaScript has. */
 static uint64_t
@@ -37,18 +29,6 @@ result_bits(double x)
 		return NAN_BITS;
 	memcpy(&b, &x, sizeof(b));
 	return b;
-}
-
-static uint64_t
-splitmix(uint64_t *s)
-{
-	uint64_t z;
-
-	*s += UINT64_C(0x9E3779B97F4A7C15);
-	z = *s;
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
 }
 
 /* The input distributions of the vector file, integer operations only. */
@@ -92,22 +72,6 @@ fnv(uint64_t h, uint64_t bits)
 	return h;
 }
 
-static FILE *
-open_vectors(void)
-{
-	char path[4096];
-	const char *slash = strrchr(__FILE__, '/');
-	FILE *fp;
-
-	if ((fp = fopen("t/unit/jsmath-vectors.txt", "r")) != NULL)
-		return fp;
-	/* A build outside the source tree: beside this file. */
-	snprintf(path, sizeof(path), "%.*s/jsmath-vectors.txt",
-	    slash != NULL ? (int)(slash - __FILE__) : 1,
-	    slash != NULL ? __FILE__ : ".");
-	return fopen(path, "r");
-}
-
 int
 main(void)
 {
@@ -119,7 +83,8 @@ main(void)
 	FILE *fp;
 	int w;
 
-	if (!ok((fp = open_vectors()) != NULL, "the vector file opens"))
+	fp = open_test_file("jsmath-vectors.txt");
+	if (!ok(fp != NULL, "the vector file opens"))
 		return done_testing();
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		if (line[0] == '#')

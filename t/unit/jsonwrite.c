@@ -18,29 +18,9 @@
 #include "../../src/jsonwrite.h"
 #include "../../src/strbuf.h"
 #include "tap.h"
+#include "testdata.h"
 
 #define MANT	((UINT64_C(1) << 52) - 1)
-
-static double
-from_bits(uint64_t b)
-{
-	double x;
-
-	memcpy(&x, &b, sizeof(x));
-	return x;
-}
-
-static uint64_t
-splitmix(uint64_t *s)
-{
-	uint64_t z;
-
-	*s += UINT64_C(0x9E3779B97F4A7C15);
-	z = *s;
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
 
 static uint64_t
 fnv(uint64_t h, const char *p, size_t n)
@@ -162,21 +142,6 @@ json_of_string(const char *s, size_t n, size_t *len)
 	return b.data;
 }
 
-static FILE *
-open_vectors(void)
-{
-	char path[4096];
-	const char *slash = strrchr(__FILE__, '/');
-	FILE *fp;
-
-	if ((fp = fopen("t/unit/jsonwrite-vectors.txt", "r")) != NULL)
-		return fp;
-	snprintf(path, sizeof(path), "%.*s/jsonwrite-vectors.txt",
-	    slash != NULL ? (int)(slash - __FILE__) : 1,
-	    slash != NULL ? __FILE__ : ".");
-	return fopen(path, "r");
-}
-
 static void
 vectors(void)
 {
@@ -189,7 +154,8 @@ vectors(void)
 	double x;
 	FILE *fp;
 
-	if (!ok((fp = open_vectors()) != NULL, "the vector file opens"))
+	fp = open_test_file("jsonwrite-vectors.txt");
+	if (!ok(fp != NULL, "the vector file opens"))
 		return;
 	while (getline(&line, &cap, fp) != -1) {
 		line[strcspn(line, "\n")] = '\0';

@@ -16,6 +16,7 @@
 #include "../../src/read.h"
 #include "../../src/slug.h"
 #include "tap.h"
+#include "testdata.h"
 
 static const struct chart_kind *
 kind_named(const char *k)
@@ -160,21 +161,6 @@ slug_with_junk(const char *junk)
 	return 0;
 }
 
-static FILE *
-open_cases(void)
-{
-	char path[4096];
-	const char *slash = strrchr(__FILE__, '/');
-	FILE *fp;
-
-	if ((fp = fopen("t/unit/slug-cases.txt", "r")) != NULL)
-		return fp;
-	snprintf(path, sizeof(path), "%.*s/slug-cases.txt",
-	    slash != NULL ? (int)(slash - __FILE__) : 1,
-	    slash != NULL ? __FILE__ : ".");
-	return fopen(path, "r");
-}
-
 /* "x:HEX" into bytes, in place; other text stays. */
 static void
 unhex(char *s)
@@ -203,7 +189,7 @@ reference_cases(void)
 	size_t cap = 0;
 	int rc, group;
 
-	FILE *fp = open_cases();
+	FILE *fp = open_test_file("slug-cases.txt");
 
 	if (!ok(fp != NULL, "slug-cases.txt opens"))
 		return;
