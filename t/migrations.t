@@ -1,6 +1,7 @@
 #!/usr/bin/perl
 # sql/ migrations: safe to re-run, create exactly the schema of CONTRACT.md
-# §6, and give bench_ingest and bench_read exactly their grants.
+# §6 with its indexes and the read API's own, and give bench_ingest and
+# bench_read exactly their grants.
 use strict;
 use warnings;
 use FindBin;
@@ -14,11 +15,12 @@ my $dbh = $t->dbh;
 
 my $out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$t->superuser_conninfo]}' 2>&1`;
 is($?, 0, 'migrations re-run cleanly on a migrated database') or diag($out);
-is($out, "applied 001_tables.sql\napplied 002_indexes.sql\napplied 003_roles.sql\n",
-    'each file is reported once, without notices');
+is($out, "applied 001_tables.sql\napplied 002_indexes.sql\napplied 003_roles.sql\n"
+    . "applied 004_read_indexes.sql\n", 'each file is reported once, without notices');
 
 $out = `bash $top/script/benchingest-migrate.in -n -D $top/sql 2>&1`;
-is($out, "001_tables.sql\n002_indexes.sql\n003_roles.sql\n", '-n lists in order');
+is($out, "001_tables.sql\n002_indexes.sql\n003_roles.sql\n004_read_indexes.sql\n",
+    '-n lists in order');
 `bash $top/script/benchingest-migrate.in -D /nonexistent 2>&1`;
 is($? >> 8, 1, 'an empty sql dir is an error');
 `bash $top/script/benchingest-migrate.in -x 2>&1`;
@@ -54,7 +56,7 @@ for my $table (sort keys %columns) {
 }
 
 my %indexes = map { $_->[0] => $_->[1] } @{ $dbh->selectall_arrayref(q{
-    SELECT indexname, regexp_replace(indexdef, '^.* USING btree ', '')
+    SELECT tablename || ' ' || indexname, regexp_replace(indexdef, '^.* USING btree ', '')
     FROM pg_indexes WHERE schemaname = 'public'}) };
 for my $want (
     '("timestamp" DESC, commit_sha DESC)',
@@ -66,6 +68,42 @@ for my $want (
 }
 is(scalar(grep { $_ eq '(engine)' || $_ eq '(format)' } values %indexes), 5,
     'single-column indexes: engine once, format on four tables');
+
+# The read API's indexes (004), by table.
+for my $want (
+    ['query_measurements', q{(dataset COLLATE "C", ((dataset_variant IS NOT NULL)), }
+	. q{COALESCE(dataset_variant, ''::text) COLLATE "C", ((scale_factor IS NOT NULL)), }
+	. q{COALESCE(scale_factor, ''::text) COLLATE "C", storage COLLATE "C", query_idx)}],
+    ['query_measurements', '(dataset, dataset_variant, scale_factor, storage, query_idx) '
+	. 'WHERE (commit_timestamp IS NULL)'],
+    ['compression_times', '(commit_sha)'],
+    ['compression_sizes', '(commit_sha)'],
+    ['random_access_times', '(dataset, commit_sha) WHERE (value_ns > 0)'],
+) {
+	my ($table, $def) = @$want;
+	ok((grep { $_ =~ /^\Q$table\E / && $indexes{$_} eq $def } keys %indexes),
+	    "read index on $table $def exists");
+}
+is($dbh->selectrow_array(q{SELECT stxkind::text FROM pg_statistic_ext
+    WHERE stxname = 'query_measurements_key_stats'}), '{d,f}',
+    'the chart key columns have dependency and n-distinct statistics');
+
+# The walk over every query chart reads the chart index: its row
+# comparison and order match the index expressions (change both together).
+$dbh->do('SET enable_seqscan = off');
+my $plan = join "\n", map { $_->[0] } @{ $dbh->selectall_arrayref(q{
+    EXPLAIN SELECT dataset FROM query_measurements m
+    WHERE (m.dataset COLLATE "C", m.dataset_variant IS NOT NULL,
+	COALESCE(m.dataset_variant, '') COLLATE "C", m.scale_factor IS NOT NULL,
+	COALESCE(m.scale_factor, '') COLLATE "C", m.storage COLLATE "C", m.query_idx)
+	> ('tpch', false, '', true, '1', 'nvme', 1)
+    ORDER BY m.dataset COLLATE "C", m.dataset_variant IS NOT NULL,
+	COALESCE(m.dataset_variant, '') COLLATE "C", m.scale_factor IS NOT NULL,
+	COALESCE(m.scale_factor, '') COLLATE "C", m.storage COLLATE "C", m.query_idx
+    LIMIT 1}) };
+$dbh->do('RESET enable_seqscan');
+like($plan, qr/Index Scan using query_measurements_chart_idx .*\n\s*Index Cond: \(ROW\(/,
+    'the chart walk is one index probe on query_measurements_chart_idx') or diag($plan);
 
 # What bench_ingest may do, as bench_ingest.
 my $ingest = DBI->connect('dbi:Pg:' . $t->ingest_conninfo, undef, undef,
