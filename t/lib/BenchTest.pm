@@ -5,8 +5,6 @@ package BenchTest;
 # real nginx in front of it, all torn down again even when a test dies.
 # The interface is documented at the end of this file (perldoc).
 
-# Additions beyond the original brief are marked "extra".
-
 use strict;
 use warnings;
 
@@ -67,7 +65,7 @@ sub pgbin {
 
 sub bin { $ENV{BENCHINGEST_BIN} || "$TOP/src/benchingest" }
 
-# Extra: where the migrations and the nginx snippet come from.
+# Where the migrations and the nginx snippet come from.
 sub migrate_script {
 	$ENV{BENCHINGEST_TEST_MIGRATE} || "$TOP/script/benchingest-migrate.in"
 }
@@ -95,7 +93,7 @@ sub nginx_cache_conf {
 	};
 }
 
-# Extra: nginx's temp_path lines for an http { } block, all under $dir
+# nginx's temp_path lines for an http { } block, all under $dir
 # (its subdirectories must exist and be writable by nginx's workers).
 our @NGINX_TEMP = qw(client_body fastcgi proxy uwsgi scgi);
 sub nginx_temp_conf {
@@ -163,7 +161,7 @@ sub _proc_stat {
 	return { state => $1, ppid => $2 };
 }
 
-# Extra: the process exists and is not a zombie.
+# The process exists and is not a zombie.
 sub pid_alive {
 	my ($pid) = @_;
 	return 0 unless $pid && $pid > 0;
@@ -184,7 +182,7 @@ sub _children_of {
 	return @pids;
 }
 
-# Extra: pids of live processes whose command line (NULs as spaces)
+# Pids of live processes whose command line (NULs as spaces)
 # matches $re.
 sub pids_matching {
 	my ($re) = @_;
@@ -280,7 +278,7 @@ sub _terminate {
 	return $rc;
 }
 
-# Extra: runs a command to completion.  %o: env, stdin (string), timeout
+# Runs a command to completion.  %o: env, stdin (string), timeout
 # (upper bound, default 60 s).  Returns {exit, stdout, stderr}.
 sub run_cmd {
 	shift if @_ && blessed $_[0];
@@ -451,7 +449,7 @@ sub envelope {
 	return $env;
 }
 
-# Extra: points an envelope (in place, also returned) at another commit sha:
+# Points an envelope (in place, also returned) at another commit sha:
 # commit.sha and every record's commit_sha.
 sub with_sha {
 	my ($env, $sha) = @_;
@@ -460,7 +458,7 @@ sub with_sha {
 	return $env;
 }
 
-# Extra: the JSON text of a valid envelope with $n query_measurement records
+# The JSON text of a valid envelope with $n query_measurement records
 # (distinct keys: query_idx 0 .. $n-1), built without JSON::PP so that 50k
 # records are quick.  The text ends with the records array and `]}`.
 # %o: sha, timestamp, dataset (key prefix).
@@ -577,14 +575,14 @@ sub log_file { "$_[0]{dir}/benchingest.log" }
 sub log { slurp($_[0]->log_file) // '' }
 sub ingest_token { $_[0]{ingest_token} }
 sub revalidate_token { $_[0]{revalidate_token} }
-sub dbname { $_[0]{dbname} }			# extra
-sub cluster { $_[0]{cluster} }			# extra
-sub socket_path { $_[0]{listen} }		# extra: the -s address
-sub nginx_port { $_[0]{nginx_port} }		# extra
-sub nginx_pid { $_[0]{nginx} }			# extra
+sub dbname { $_[0]{dbname} }
+sub cluster { $_[0]{cluster} }
+sub socket_path { $_[0]{listen} }		# the -s address
+sub nginx_port { $_[0]{nginx_port} }
+sub nginx_pid { $_[0]{nginx} }
 sub master_pid { $_[0]{master} }
-sub ingest_token_file { "$_[0]{dir}/ingest.token" }	# extra
-sub revalidate_token_file { "$_[0]{dir}/revalidate.token" }	# extra
+sub ingest_token_file { "$_[0]{dir}/ingest.token" }
+sub revalidate_token_file { "$_[0]{dir}/revalidate.token" }
 
 sub base_url {
 	my ($self) = @_;
@@ -606,7 +604,7 @@ sub ingest_conninfo {
 	    'user=bench_ingest';
 }
 
-# Extra: the log from byte offset $mark (from log_mark) on.
+# The log from byte offset $mark (from log_mark) on.
 sub log_mark { -s $_[0]->log_file // 0 }
 sub log_since {
 	my ($self, $mark) = @_;
@@ -616,7 +614,7 @@ sub log_since {
 
 # ---- config
 
-# Extra: changes config lines (undef removes one) and rewrites the file;
+# Changes config lines (undef removes one) and rewrites the file;
 # the running master sees it after SIGHUP.
 sub set_config {
 	my ($self, %kv) = @_;
@@ -682,7 +680,7 @@ $server        include $snippet;
 EOF
 }
 
-# Extra (start() does this): starts nginx on a free port.
+# Starts nginx on a free port (start() does this).
 sub start_nginx {
 	my ($self) = @_;
 	return if $self->{nginx};
@@ -795,7 +793,7 @@ sub stop {
 	return _terminate($pid, 'TERM', $timeout // 60);
 }
 
-# Extra: waits (up to $timeout s) for the master to exit on its own;
+# Waits (up to $timeout s) for the master to exit on its own;
 # returns its exit code, or undef if it is still running.
 sub wait_master_exit {
 	my ($self, $timeout) = @_;
@@ -820,7 +818,7 @@ sub worker_pids {
 	return grep { _comm($_) ne 'bi-listener' } _children_of($self->{master});
 }
 
-# Extra: the read-cache listener child, or undef.
+# The read-cache listener child, or undef.
 sub listener_pid {
 	my ($self) = @_;
 	return undef unless $self->{master};
@@ -829,7 +827,7 @@ sub listener_pid {
 	return $pid;
 }
 
-# Extra: waits until the master has exactly $n workers; returns their pids
+# Waits until the master has exactly $n workers; returns their pids
 # (empty list on timeout).
 sub wait_workers {
 	my ($self, $n, $timeout) = @_;
@@ -839,23 +837,23 @@ sub wait_workers {
 	return @pids;
 }
 
-# Extra: starts another process that the object will stop in cleanup.
+# Starts another process that the object will stop in cleanup.
 sub spawn {
 	my ($self, $argv, %o) = @_;
 	my $pid = _spawn($argv, out => $o{out} // "$self->{dir}/spawn.log",
 	    %o);
-	push @{ $self->{extra} }, $pid;
+	push @{ $self->{spawned} }, $pid;
 	return $pid;
 }
 
-# Extra: stops a process started with spawn(); returns its exit code.
+# Stops a process started with spawn(); returns its exit code.
 sub kill_spawned {
 	my ($self, $pid, $sig) = @_;
-	$self->{extra} = [grep { $_ != $pid } @{ $self->{extra} || [] }];
+	$self->{spawned} = [grep { $_ != $pid } @{ $self->{spawned} || [] }];
 	return _terminate($pid, $sig // 'TERM', 30);
 }
 
-# Extra: runs benchingest to completion with @args, e.g. ('-t', '-f', F).
+# Runs benchingest to completion with @args, e.g. ('-t', '-f', F).
 sub run_benchingest {
 	my ($self, @args) = @_;
 	my %o;
@@ -864,7 +862,7 @@ sub run_benchingest {
 	    %o);
 }
 
-# ---- private cluster (extra; only with private_cluster => 1)
+# ---- private cluster (only with private_cluster => 1)
 
 sub cluster_stop {
 	my ($self, $mode) = @_;
@@ -897,7 +895,7 @@ sub request {
 	return \%res;
 }
 
-# POST /api/ingest.  %o (extra): token => T (undef: no header),
+# POST /api/ingest.  %o: token => T (undef: no header),
 # authorization => raw header value, content_type => ..., headers => {...}.
 sub ingest {
 	my ($self, $env, %o) = @_;
@@ -931,7 +929,7 @@ sub revalidate {
 
 sub health { $_[0]->request('GET', '/api/health') }
 
-# Extra: waits (up to $timeout s) until a GET of $path is answered from
+# Waits (up to $timeout s) until a GET of $path is answered from
 # nginx's cache, that is without a line in benchingest's log; true if so.
 # After a commit the listener changes the cache generation again when the
 # commit's NOTIFY reaches it, which may be a moment after the writer did:
@@ -954,7 +952,7 @@ sub dbh {
 	return $self->{dbh} = _connect($self->{cluster}, $self->{dbname});
 }
 
-# Extra: a new superuser connection of the caller's own (e.g. for LISTEN or
+# A new superuser connection of the caller's own (e.g. for LISTEN or
 # holding locks).
 sub new_dbh {
 	my ($self, $user) = @_;
@@ -971,7 +969,7 @@ sub row_counts {
 	    } @TABLES };
 }
 
-# Extra: fills the (empty) database with a generated history of $commits
+# Fills the (empty) database with a generated history of $commits
 # commits (default 2000): 528 query_measurements rows per commit (TPC-H at
 # SF 1 and 10, on NVMe and S3, 22 queries, 6 engine:format series: four
 # query groups of 22 charts), a few rows of every other kind, analysed and
@@ -1042,7 +1040,7 @@ sub cleanup {
 		    join("\n", grep { defined } @tail));
 	}
 	$self->stop(20) if $self->{master};
-	_terminate($_, 'TERM', 20) for @{ delete $self->{extra} || [] };
+	_terminate($_, 'TERM', 20) for @{ delete $self->{spawned} || [] };
 	$self->stop_nginx;
 	if ($self->{dbh}) {
 		eval { $self->{dbh}->disconnect };
@@ -1128,32 +1126,32 @@ until /api/health answers through nginx (15 s, then BAIL_OUT).  Options:
 
 =item nginx => 0 - no nginx; start => 0 - only prepare files
 
-=item private_cluster => 1 - (extra) a cluster for this object alone
+=item private_cluster => 1 - a cluster for this object alone
 
-=item listen => 'HOST:PORT' - (extra) C<-s HOST:PORT>; nginx upstream follows
+=item listen => 'HOST:PORT' - C<-s HOST:PORT>; nginx upstream follows
 
-=item spawn_fcgi => 1 - (extra) run under C<spawn-fcgi -n -s DIR/bi.sock -M 0666>
+=item spawn_fcgi => 1 - run under C<spawn-fcgi -n -s DIR/bi.sock -M 0666>
 
-=item nginx_http => TEXT, nginx_server => TEXT - (extra) more lines in nginx's
+=item nginx_http => TEXT, nginx_server => TEXT - more lines in nginx's
 C<http> block and in its C<server> block, before the snippet
 
-=item wrap => [ARGV] - (extra) commands that exec benchingest, put before it
+=item wrap => [ARGV] - commands that exec benchingest, put before it
 on the command line, e.g. C<['prlimit', '--nproc=3']>; each must exec the
 next in the same process, so the master's pid stays the one started
 
 =item socket_activation => 1 or { 'socket-user' => U, 'socket-group' => G,
-'socket-mode' => M, user => U, group => G } - (extra) get DIR/bi.sock the
+'socket-mode' => M, user => U, group => G } - get DIR/bi.sock the
 way systemd passes a socket (LISTEN_FDS), through F<t/lib/socket-activate>
 
-=item nginx_user => U - (extra) nginx's workers run as U (default root)
+=item nginx_user => U - nginx's workers run as U (default root)
 
 =back
 
 =head1 METHODS
 
 Accessors: C<base_url dir config_file log_file log ingest_token
-revalidate_token master_pid superuser_conninfo ingest_conninfo>; extras
-C<dbname cluster socket_path nginx_port nginx_pid ingest_token_file
+revalidate_token master_pid superuser_conninfo ingest_conninfo
+dbname cluster socket_path nginx_port nginx_pid ingest_token_file
 revalidate_token_file config_text config_value($key)>.
 
 Requests: C<request($method, $path, \%headers, $body)> returns
