@@ -15,7 +15,7 @@
 
 #include "config.h"
 #include "db.h"
-#include "listen.h"
+#include "socket.h"
 #include "log.h"
 #include "master.h"
 #include "pidfile.h"
@@ -132,19 +132,19 @@ static int
 open_socket(const char *addr, const struct config *cfg, char *why,
     size_t whylen)
 {
-	struct listen_perms perms;
+	struct socket_perms perms;
 	int fd;
 
 	if (addr != NULL) {
 		perms.user = cfg->socket_user;
 		perms.group = cfg->socket_group;
 		perms.mode = (mode_t)cfg->socket_mode;
-		fd = listen_open(addr, &perms, why, whylen);
-	} else if ((fd = listen_systemd(why, whylen)) == -2 &&
-	    (fd = listen_inherited()) == -1)
+		fd = socket_open(addr, &perms, why, whylen);
+	} else if ((fd = socket_systemd(why, whylen)) == -2 &&
+	    (fd = socket_inherited()) == -1)
 		snprintf(why, whylen, "no listening socket on fd 0 nor from "
 		    "systemd: run under spawn-fcgi or systemd, or give -s");
-	if (fd >= 0 && listen_nonblocking(fd) == -1) {
+	if (fd >= 0 && socket_nonblocking(fd) == -1) {
 		snprintf(why, whylen, "%s", strerror(errno));
 		fd = -1;
 	}

@@ -16,14 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "listen.h"
+#include "socket.h"
 
 #define BACKLOG	128
 #define LISTEN_FDS_START	3	/* SD_LISTEN_FDS_START */
 
 /* The owner and group perms asks for; -1 where it names none. */
 static int
-resolve_owner(const struct listen_perms *perms, uid_t *uid, gid_t *gid,
+resolve_owner(const struct socket_perms *perms, uid_t *uid, gid_t *gid,
     char *why, size_t whylen)
 {
 	struct passwd *pw;
@@ -69,7 +69,7 @@ resolve_owner(const struct listen_perms *perms, uid_t *uid, gid_t *gid,
  * anyone connect whom the final permissions would not let in.
  */
 static int
-open_unix(const char *path, const struct listen_perms *perms, char *why,
+open_unix(const char *path, const struct socket_perms *perms, char *why,
     size_t whylen)
 {
 	struct sockaddr_un sun;
@@ -165,7 +165,7 @@ open_tcp(const char *addr, char *why, size_t whylen)
 }
 
 int
-listen_open(const char *addr, const struct listen_perms *perms, char *why,
+socket_open(const char *addr, const struct socket_perms *perms, char *why,
     size_t whylen)
 {
 	if (strchr(addr, '/') != NULL)
@@ -189,7 +189,7 @@ is_listening(int fd)
  * so that nothing started later takes them for its own.
  */
 int
-listen_systemd(char *why, size_t whylen)
+socket_systemd(char *why, size_t whylen)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
 	char *end;
@@ -224,7 +224,7 @@ listen_systemd(char *why, size_t whylen)
 }
 
 int
-listen_inherited(void)
+socket_inherited(void)
 {
 	return is_listening(0) ? 0 : -1;
 }
@@ -234,7 +234,7 @@ listen_inherited(void)
  * race must get EAGAIN, not block.
  */
 int
-listen_nonblocking(int fd)
+socket_nonblocking(int fd)
 {
 	int flags = fcntl(fd, F_GETFL);
 
