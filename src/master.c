@@ -45,9 +45,14 @@ _Static_assert(MAX_CHILDREN >= 2 * (CONFIG_WORKERS_MAX + 1),
 /* After SIGKILL at the end of a stop, how long to wait for the corpses. */
 #define KILL_WAIT_MS	5000
 
+/*
+ * A cohort is the children started under one configuration: every SIGHUP
+ * starts a new one and asks the old one to stop.  (Not the read cache's
+ * generation, generation.h, which changes on every commit.)
+ */
 struct child {
 	pid_t pid;
-	unsigned generation;
+	unsigned cohort;
 	time_t started;
 	long long kill_at;	/* when SIGKILL is due (ms); 0: not stopping */
 	bool listener;		/* the read cache's listener, not a worker */
@@ -91,13 +96,13 @@ what(const struct child *c)
 }
 
 static int
-count(unsigned generation, bool listener)
+count(unsigned cohort, bool listener)
 {
 	int i, n = 0;
 
 	for (i = 0; i < MAX_CHILDREN; i++)
 		n += children[i].pid > 0 &&
-		    children[i].generation == generation &&
+		    children[i].cohort == cohort &&
 		    children[i].listener == listener;
 	return n;
 }
@@ -151,7 +156,7 @@ child_main(const struct config *cfg, int listen_fd, bool listener)
 
 /* Starts one child; -1 with the reason in why when it cannot. */
 static int
-spawn(const struct config *cfg, int listen_fd, unsigned generation,
+spawn(const struct config *cfg, int listen_fd, unsigned cohort,
     bool listener, char *why, size_t whylen)
 {
 	pid_t pid;
@@ -171,7 +176,7 @@ spawn(const struct config *cfg, int listen_fd, unsigned generation,
 	if (pid == 0)
 		child_main(cfg, listen_fd, listener);
 	children[i].pid = pid;
-	children[i].generation = generation;
+	children[i].cohort = cohort;
 	children[i].started = time(NULL);
 	children[i].kill_at = 0;
 	children[i].listener = listener;
@@ -181,28 +186,28 @@ spawn(const struct config *cfg, int listen_fd, unsigned generation,
 
 /* The listener first, then workers up to the configured number. */
 static int
-spawn_missing(const struct config *cfg, int listen_fd, unsigned generation,
+spawn_missing(const struct config *cfg, int listen_fd, unsigned cohort,
     char *why, size_t whylen)
 {
-	if (count(generation, true) == 0 &&
-	    spawn(cfg, listen_fd, generation, true, why, whylen) == -1)
+	if (count(cohort, true) == 0 &&
+	    spawn(cfg, listen_fd, cohort, true, why, whylen) == -1)
 		return -1;
-	while (count(generation, false) < cfg->workers)
-		if (spawn(cfg, listen_fd, generation, false, why, whylen) == -1)
+	while (count(cohort, false) < cfg->workers)
+		if (spawn(cfg, listen_fd, cohort, false, why, whylen) == -1)
 			return -1;
 	return 0;
 }
 
-/* SIGTERM to a generation (or all), each with its deadline for SIGKILL. */
+/* SIGTERM to a cohort (or all), each with its deadline for SIGKILL. */
 static void
-stop_children(unsigned generation, bool all, long long timeout_ms)
+stop_children(unsigned cohort, bool all, long long timeout_ms)
 {
 	long long deadline = now_ms() + timeout_ms;
 	int i;
 
 	for (i = 0; i < MAX_CHILDREN; i++) {
 		if (children[i].pid <= 0 ||
-		    (!all && children[i].generation != generation))
+		    (!all && children[i].cohort != cohort))
 			continue;
 		kill(children[i].pid, SIGTERM);
 		if (children[i].kill_at == 0)
@@ -236,7 +241,7 @@ kill_overdue(long long now, long long timeout_s)
 
 /* Reaps exited children; returns true if a current one crash-looped. */
 static bool
-reap(unsigned generation)
+reap(unsigned cohort)
 {
 	int i, status;
 	bool crashed = false;
@@ -261,7 +266,7 @@ reap(unsigned generation)
 		else
 			log_msg(LOG_DEBUG, "%s %ld exited", what(&children[i]),
 			    (long)pid);
-		if (children[i].generation == generation &&
+		if (children[i].cohort == cohort &&
 		    children[i].kill_at == 0 &&
 		    (WIFSIGNALED(status) || WEXITSTATUS(status) != 0) &&
 		    time(NULL) - children[i].started < MIN_LIFETIME)
@@ -285,7 +290,7 @@ reopen_log(void)
 }
 
 static void
-reload(const char *path, struct config *cfg, unsigned *generation)
+reload(const char *path, struct config *cfg, unsigned *cohort)
 {
 	struct config fresh;
 	char why[1024];
@@ -305,7 +310,7 @@ reload(const char *path, struct config *cfg, unsigned *generation)
 	*cfg = fresh;
 	log_set_level(cfg->log_level);
 	/* Old children finish what they are doing while new ones take over. */
-	stop_children((*generation)++, false, cfg->shutdown_timeout * 1000);
+	stop_children((*cohort)++, false, cfg->shutdown_timeout * 1000);
 	log_msg(LOG_INFO, "configuration reloaded, %lld workers",
 	    cfg->workers);
 }
@@ -383,7 +388,7 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 	struct sigaction sa;
 	struct backoff backoff = { 0, 0 };
 	sigset_t block, origmask;
-	unsigned generation = 0;
+	unsigned cohort = 0;
 	char why[256];
 	long long now, wait;
 
@@ -421,7 +426,7 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 	while (!got_stop) {
 		if (got_hup) {
 			got_hup = 0;
-			reload(config_path, cfg, &generation);
+			reload(config_path, cfg, &cohort);
 		}
 		if (got_usr1) {
 			got_usr1 = 0;
@@ -429,7 +434,7 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 		}
 		if (got_chld) {
 			got_chld = 0;
-			if (reap(generation) && backoff.delay == 0) {
+			if (reap(cohort) && backoff.delay == 0) {
 				log_msg(LOG_WARN, "workers are dying at start; "
 				    "waiting before respawning");
 				backoff.until = now_ms() + CRASH_WAIT_MS;
@@ -439,7 +444,7 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 		wait = kill_overdue(now, cfg->shutdown_timeout);
 		if (now < backoff.until)
 			wait = earlier(wait, backoff.until - now);
-		else if (spawn_missing(cfg, listen_fd, generation, why,
+		else if (spawn_missing(cfg, listen_fd, cohort, why,
 		    sizeof(why)) == -1) {
 			back_off(&backoff, now, why);
 			wait = earlier(wait, backoff.delay);
