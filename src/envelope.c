@@ -120,12 +120,6 @@ missing_member(struct ctx *c, const char *name)
 	return malformed(c, "missing member \"%s\"", name);
 }
 
-static bool
-str_is(const struct jp_str *s, const char *want)
-{
-	return strlen(want) == s->len && memcmp(want, s->ptr, s->len) == 0;
-}
-
 static int
 parse_string(struct ctx *c, struct jp_str *out)
 {
@@ -348,12 +342,12 @@ find_kind(const char *p, const char *end)
 			;
 		if (p >= end)
 			return NULL;
-		if (str_is(&name, "kind")) {
+		if (jp_str_eq(&name, "kind")) {
 			if (*p != '"' || (q = skip_raw_string(p, end)) == NULL ||
 			    !decode_short(p, (size_t)(q - p), buf, sizeof(buf),
 			    &value))
 				return NULL;
-			return record_kind_find(value.ptr, value.len);
+			return record_kind_find(&value);
 		}
 		for (depth = 0; p < end; p++) {
 			if (*p == '"') {
@@ -411,7 +405,7 @@ kind_error(struct ctx *c)
 	int rc;
 
 	for (i = 0; (rc = jp_object_next(&c->jp, i, &name)) == 1; i++) {
-		if (str_is(&name, "kind")) {
+		if (jp_str_eq(&name, "kind")) {
 			c->member = "kind";
 			if (parse_string(c, &kindname) == -1)
 				return -1;
@@ -453,7 +447,7 @@ parse_record(struct ctx *c)
 	}
 	r->kind = k;
 	for (i = 0; (rc = jp_object_next(&c->jp, i, &name)) == 1; i++) {
-		if (str_is(&name, "kind")) {
+		if (jp_str_eq(&name, "kind")) {
 			if (kind_seen)
 				return member_error(c, "duplicate member", &name);
 			kind_seen = true;
@@ -461,12 +455,12 @@ parse_record(struct ctx *c)
 			if (parse_string(c, &kindname) == -1)
 				return -1;
 			/* The lenient scan and this pass must agree. */
-			if (!str_is(&kindname, k->name))
+			if (!jp_str_eq(&kindname, k->name))
 				return malformed(c, "unreadable kind");
 			c->member = NULL;
 			continue;
 		}
-		if ((f = record_field_find(k, name.ptr, name.len)) == -1) {
+		if ((f = record_field_find(k, &name)) == -1) {
 			char q[80];
 
 			quote_name(q, sizeof(q), &name);
@@ -538,7 +532,7 @@ parse_members(struct ctx *c, const char *const *names, size_t n,
 		return wrong_type(c, "expected an object", jp_peek(&c->jp));
 	jp_object_begin(&c->jp);
 	for (i = 0; (rc = jp_object_next(&c->jp, i, &name)) == 1; i++) {
-		for (m = 0; m < n && !str_is(&name, names[m]); m++)
+		for (m = 0; m < n && !jp_str_eq(&name, names[m]); m++)
 			;
 		if (m == n)
 			return member_error(c, "unknown member", &name);

@@ -442,3 +442,9 @@ jp_end(struct jp *jp)
 		return fail(jp, "trailing characters after the document");
 	return 0;
 }
+
+bool
+jp_str_eq(const struct jp_str *s, const char *name)
+{
+	return strlen(name) == s->len && memcmp(name, s->ptr, s->len) == 0;
+}

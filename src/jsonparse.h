@@ -71,5 +71,7 @@ int	jp_skip(struct jp *, int depth);
 int	jp_end(struct jp *);
 
 const char	*jp_type_name(enum jp_type);
+/* Whether s holds exactly the bytes of the NUL-terminated name. */
+bool		 jp_str_eq(const struct jp_str *s, const char *name);
 
 #endif

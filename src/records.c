@@ -115,31 +115,26 @@ const struct kind record_kinds[KIND_COUNT] = {
 	  FIELDS(vector_search_run_fields), false, NULL },
 };
 
-static bool
-name_is(const char *want, const char *name, size_t len)
-{
-	return strlen(want) == len && memcmp(want, name, len) == 0;
-}
-
 const struct kind *
-record_kind_find(const char *name, size_t len)
+record_kind_find(const struct jp_str *name)
 {
 	size_t i;
 
 	for (i = 0; i < KIND_COUNT; i++)
-		if (name_is(record_kinds[i].name, name, len))
+		if (jp_str_eq(name, record_kinds[i].name))
 			return &record_kinds[i];
 	return NULL;
 }
 
+/* Hot: once per member of every record, so lengths are compared first. */
 int
-record_field_find(const struct kind *k, const char *name, size_t len)
+record_field_find(const struct kind *k, const struct jp_str *name)
 {
 	size_t i;
 
 	for (i = 0; i < k->nfields; i++)
-		if (k->fields[i].namelen == len &&
-		    memcmp(k->fields[i].name, name, len) == 0)
+		if (k->fields[i].namelen == name->len &&
+		    jp_str_eq(name, k->fields[i].name))
 			return (int)i;
 	return -1;
 }

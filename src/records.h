@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jsonparse.h"
+
 enum field_type {
 	FT_STR,			/* required string */
 	FT_STR_OPT,		/* string, null or absent */
@@ -87,9 +89,9 @@ struct kind {
 
 extern const struct kind record_kinds[KIND_COUNT];
 
-const struct kind	*record_kind_find(const char *name, size_t len);
-int			 record_field_find(const struct kind *, const char *name,
-			    size_t len);
+const struct kind	*record_kind_find(const struct jp_str *name);
+int			 record_field_find(const struct kind *,
+			    const struct jp_str *name);
 const char		*field_type_sql(enum field_type);
 /* The largest entry an index over all of a kind's key columns can need. */
 size_t			 record_key_index_bytes(const struct kind *);

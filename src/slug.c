@@ -229,12 +229,6 @@ bad(struct api_error *err, const char *why)
 	return -1;
 }
 
-static int
-is_name(const struct jp_str *s, const char *name)
-{
-	return s->len == strlen(name) && memcmp(s->ptr, name, s->len) == 0;
-}
-
 /* The slot for a member the keys read, NULL for any other member. */
 static struct member *
 slot(struct member *m, size_t *n, const struct jp_str *name)
@@ -242,11 +236,11 @@ slot(struct member *m, size_t *n, const struct jp_str *name)
 	const char *wanted = NULL;
 	size_t i, j;
 
-	if (is_name(name, "k"))
+	if (jp_str_eq(name, "k"))
 		wanted = "k";
 	for (i = 0; i < CHART_KIND_COUNT && wanted == NULL; i++)
 		for (j = 0; j < chart_kinds[i].ndims && wanted == NULL; j++)
-			if (is_name(name, chart_kinds[i].dims[j].column))
+			if (jp_str_eq(name, chart_kinds[i].dims[j].column))
 				wanted = chart_kinds[i].dims[j].column;
 	if (wanted == NULL)
 		return NULL;
@@ -392,9 +386,9 @@ slug_decode(const char *slug, struct chart_key *key, struct api_error *err)
 		goto out;
 	}
 	for (i = 0; i < CHART_KIND_COUNT && key->kind == NULL; i++) {
-		if (is_name(&k->string, chart_kinds[i].chart_k))
+		if (jp_str_eq(&k->string, chart_kinds[i].chart_k))
 			key->kind = &chart_kinds[i];
-		else if (is_name(&k->string, chart_kinds[i].group_k)) {
+		else if (jp_str_eq(&k->string, chart_kinds[i].group_k)) {
 			key->kind = &chart_kinds[i];
 			key->group = true;
 		}
