@@ -2,7 +2,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,39 +33,6 @@ struct db {
 	long long read_timeout;	/* of the read under way, ms; 0: none */
 	long long read_deadline;	/* its end, on now_ms()'s clock */
 };
-
-/*
- * Statements here are built step by step and abandoned at the first failed
- * step, so the builders report each step's outcome.
- */
-static int
-buf_add(struct strbuf *b, const char *s, size_t n)
-{
-	sb_add(b, s, n);
-	return b->failed ? -1 : 0;
-}
-
-static int
-buf_str(struct strbuf *b, const char *s)
-{
-	sb_str(b, s);
-	return b->failed ? -1 : 0;
-}
-
-static int
-buf_printf(struct strbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-buf_printf(struct strbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	sb_vprintf(b, fmt, ap);
-	va_end(ap);
-	return b->failed ? -1 : 0;
-}
 
 /* First line of a libpq message, for a one-line log. */
 static const char *
@@ -171,17 +137,14 @@ exec_command(struct db *db, const char *sql, struct api_error *err)
 }
 
 /* Comma-separated column list of a kind: measurement_id, then fields. */
-static int
-add_columns(struct strbuf *b, const struct kind *k, const char *prefix)
+static void
+add_columns(struct strbuf *b, const struct kind *k)
 {
 	size_t i;
 
-	if (buf_printf(b, "%smeasurement_id", prefix) == -1)
-		return -1;
+	sb_str(b, "measurement_id");
 	for (i = 0; i < k->nfields; i++)
-		if (buf_printf(b, ", %s%s", prefix, k->fields[i].name) == -1)
-			return -1;
-	return 0;
+		sb_printf(b, ", %s", k->fields[i].name);
 }
 
 /* Columns of commits are named as the members, but for the sha. */
@@ -203,64 +166,51 @@ session_sql(struct strbuf *b, long long timeout)
 	size_t i, f;
 
 	sb_reset(b);
-	if (buf_printf(b, "SET statement_timeout = %lld;\n", timeout) == -1)
-		return -1;
-	if (buf_str(b, "PREPARE bi_commit AS INSERT INTO commits (") == -1)
-		return -1;
+	sb_printf(b, "SET statement_timeout = %lld;\n", timeout);
+	sb_str(b, "PREPARE bi_commit AS INSERT INTO commits (");
 	for (i = 0; i < COMMIT_NFIELDS; i++)
-		if (buf_printf(b, "%s%s", i ? ", " : "", commit_column(i)) == -1)
-			return -1;
-	if (buf_str(b, ") VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, "
-	    "$8, $9) ON CONFLICT (commit_sha) DO UPDATE SET ") == -1)
-		return -1;
+		sb_printf(b, "%s%s", i ? ", " : "", commit_column(i));
+	sb_str(b, ") VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, $8, $9) "
+	    "ON CONFLICT (commit_sha) DO UPDATE SET ");
 	for (i = 1; i < COMMIT_NFIELDS; i++)
-		if (buf_printf(b, "%s%s = EXCLUDED.%s", i > 1 ? ", " : "",
-		    commit_column(i), commit_column(i)) == -1)
-			return -1;
+		sb_printf(b, "%s%s = EXCLUDED.%s", i > 1 ? ", " : "",
+		    commit_column(i), commit_column(i));
 	/* A constant payload: nothing a client sends reaches a listener. */
-	if (buf_str(b, ";\nPREPARE bi_notify AS "
-	    "SELECT pg_notify('bench_data', 'ingest');\n") == -1)
-		return -1;
+	sb_str(b, ";\nPREPARE bi_notify AS "
+	    "SELECT pg_notify('bench_data', 'ingest');\n");
 
 	for (k = record_kinds; k < record_kinds + KIND_COUNT; k++) {
-		if (buf_printf(b, "CREATE TEMP TABLE IF NOT EXISTS "
-		    "bi_stage_%s (measurement_id bigint", k->table) == -1)
-			return -1;
+		sb_printf(b, "CREATE TEMP TABLE IF NOT EXISTS bi_stage_%s "
+		    "(measurement_id bigint", k->table);
 		for (f = 0; f < k->nfields; f++)
-			if (buf_printf(b, ", %s %s", k->fields[f].name,
-			    field_type_sql(k->fields[f].type)) == -1)
-				return -1;
-		if (buf_str(b, ") ON COMMIT DELETE ROWS;\n") == -1)
-			return -1;
+			sb_printf(b, ", %s %s", k->fields[f].name,
+			    field_type_sql(k->fields[f].type));
+		sb_str(b, ") ON COMMIT DELETE ROWS;\n");
 
 		/*
 		 * xmax is 0 only on a row this statement inserted: the exact
 		 * insert count, even with concurrent writers.
 		 */
-		if (buf_printf(b, "PREPARE bi_merge_%s%s AS WITH up AS ("
-		    "INSERT INTO %s (", k->table,
-		    k->stamps_commit_timestamp ? " (timestamptz)" : "",
-		    k->table) == -1 ||
-		    add_columns(b, k, "") == -1 ||
-		    buf_str(b, k->stamps_commit_timestamp ?
-		    ", commit_timestamp) SELECT " : ") SELECT ") == -1 ||
-		    add_columns(b, k, "") == -1 ||
-		    buf_printf(b, "%s FROM bi_stage_%s ON CONFLICT "
-		    "(measurement_id) DO UPDATE SET ",
-		    k->stamps_commit_timestamp ? ", $1" : "", k->table) == -1)
-			return -1;
+		sb_printf(b, "PREPARE bi_merge_%s%s AS WITH up AS (INSERT INTO "
+		    "%s (", k->table, k->stamps_commit_timestamp ?
+		    " (timestamptz)" : "", k->table);
+		add_columns(b, k);
+		sb_str(b, k->stamps_commit_timestamp ?
+		    ", commit_timestamp) SELECT " : ") SELECT ");
+		add_columns(b, k);
+		sb_printf(b, "%s FROM bi_stage_%s ON CONFLICT (measurement_id) "
+		    "DO UPDATE SET ", k->stamps_commit_timestamp ? ", $1" : "",
+		    k->table);
 		for (f = 0; f < k->nfields; f++)
-			if (buf_printf(b, "%s%s = EXCLUDED.%s", f ? ", " : "",
-			    k->fields[f].name, k->fields[f].name) == -1)
-				return -1;
-		if (buf_str(b, k->stamps_commit_timestamp ?
-		    ", commit_timestamp = EXCLUDED.commit_timestamp" : "") == -1)
-			return -1;
-		if (buf_str(b, " RETURNING (xmax = 0) AS inserted) "
-		    "SELECT count(*) FILTER (WHERE inserted) FROM up;\n") == -1)
-			return -1;
+			sb_printf(b, "%s%s = EXCLUDED.%s", f ? ", " : "",
+			    k->fields[f].name, k->fields[f].name);
+		if (k->stamps_commit_timestamp)
+			sb_str(b, ", commit_timestamp = "
+			    "EXCLUDED.commit_timestamp");
+		sb_str(b, " RETURNING (xmax = 0) AS inserted) "
+		    "SELECT count(*) FILTER (WHERE inserted) FROM up;\n");
 	}
-	return 0;
+	return b->failed ? -1 : 0;
 }
 
 struct db *
@@ -334,6 +284,8 @@ db_connect(struct db *db, struct api_error *err)
 static int
 copy_flush(struct db *db, bool all)
 {
+	if (db->copy.failed)
+		return -1;
 	if (db->copy.len == 0 || (!all && db->copy.len < COPY_CHUNK))
 		return 0;
 	if (PQputCopyData(db->conn, db->copy.data, (int)db->copy.len) != 1)
@@ -377,7 +329,7 @@ copy_text(struct db *db, const char *s, size_t n)
 }
 
 /* Hot: millions per batch, so no printf. */
-static int
+static void
 copy_int(struct strbuf *b, int64_t v)
 {
 	char tmp[24], *p = tmp + sizeof(tmp);
@@ -388,9 +340,10 @@ copy_int(struct strbuf *b, int64_t v)
 	while ((u /= 10) != 0);
 	if (v < 0)
 		*--p = '-';
-	return buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+	sb_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
+/* One row; the buffer's failure sticks and copy_flush() reports it. */
 static int
 copy_row(struct db *db, const struct record *r, const struct jp_str *stamp)
 {
@@ -399,52 +352,51 @@ copy_row(struct db *db, const struct record *r, const struct jp_str *stamp)
 	struct strbuf *b = &db->copy;
 	char tmp[40];
 	size_t f, i;
-	int rc = copy_int(b, r->measurement_id);
 
-	for (f = 0; rc == 0 && f < k->nfields; f++) {
+	copy_int(b, r->measurement_id);
+	for (f = 0; f < k->nfields; f++) {
 		v = &r->values[f];
-		if ((rc = buf_add(b, "\t", 1)) == -1)
-			break;
+		sb_add(b, "\t", 1);
 		if (v->null) {
-			rc = buf_add(b, "\\N", 2);
+			sb_add(b, "\\N", 2);
 			continue;
 		}
 		switch (k->fields[f].type) {
 		case FT_STR:
 		case FT_STR_OPT:
-			rc = copy_text(db, v->u.str.ptr, v->u.str.len);
+			if (copy_text(db, v->u.str.ptr, v->u.str.len) == -1)
+				return -1;
 			break;
 		case FT_I32:
 		case FT_I64:
 		case FT_I64_OPT:
-			rc = copy_int(b, v->u.i64);
+			copy_int(b, v->u.i64);
 			break;
 		case FT_I64_ARR:
-			rc = buf_add(b, "{", 1);
-			for (i = 0; rc == 0 && i < v->u.arr.n; i++) {
+			sb_add(b, "{", 1);
+			for (i = 0; i < v->u.arr.n; i++) {
 				if (i > 0)
-					rc = buf_add(b, ",", 1);
-				if (rc == 0)
-					rc = copy_int(b, v->u.arr.v[i]);
-				if (rc == 0)
-					rc = copy_flush(db, false);
+					sb_add(b, ",", 1);
+				copy_int(b, v->u.arr.v[i]);
+				if (copy_flush(db, false) == -1)
+					return -1;
 			}
-			if (rc == 0)
-				rc = buf_add(b, "}", 1);
+			sb_add(b, "}", 1);
 			break;
 		case FT_F64:
 			/* 17 significant digits round-trip every double. */
-			rc = buf_add(b, tmp, (size_t)snprintf(tmp, sizeof(tmp),
+			sb_add(b, tmp, (size_t)snprintf(tmp, sizeof(tmp),
 			    "%.17g", v->u.f64));
 			break;
 		}
 	}
-	if (rc == 0 && stamp != NULL)
-		rc = buf_add(b, "\t", 1) == 0 ?
-		    copy_text(db, stamp->ptr, stamp->len) : -1;
-	if (rc == 0)
-		rc = buf_add(b, "\n", 1);
-	return rc == 0 ? copy_flush(db, false) : -1;
+	if (stamp != NULL) {
+		sb_add(b, "\t", 1);
+		if (copy_text(db, stamp->ptr, stamp->len) == -1)
+			return -1;
+	}
+	sb_add(b, "\n", 1);
+	return copy_flush(db, false);
 }
 
 struct slot {
@@ -506,10 +458,11 @@ copy_rows(struct db *db, const struct envelope *env, const struct kind *k,
 	int rc = -1;
 
 	sb_reset(&db->sql);
-	if (buf_printf(&db->sql, "COPY %s%s (", direct ? "" : "bi_stage_",
-	    k->table) == -1 || add_columns(&db->sql, k, "") == -1 ||
-	    buf_str(&db->sql, stamp ? ", commit_timestamp) FROM STDIN" :
-	    ") FROM STDIN") == -1) {
+	sb_printf(&db->sql, "COPY %s%s (", direct ? "" : "bi_stage_", k->table);
+	add_columns(&db->sql, k);
+	sb_str(&db->sql, stamp ? ", commit_timestamp) FROM STDIN" :
+	    ") FROM STDIN");
+	if (db->sql.failed) {
 		api_error_set(err, 500, "internal", "out of memory");
 		return -1;
 	}
@@ -740,47 +693,37 @@ db_health(struct db *db, struct health *h, struct api_error *err)
 	h->exact = true;
 	/* Sizes first: small tables get an exact count, big ones an estimate. */
 	sb_reset(&db->sql);
-	if (buf_str(&db->sql, "SELECT pg_relation_size(t::regclass), "
-	    "GREATEST(c.reltuples, 0)::bigint FROM unnest(ARRAY['commits'") ==
-	    -1)
-		goto oom;
+	sb_str(&db->sql, "SELECT pg_relation_size(t::regclass), "
+	    "GREATEST(c.reltuples, 0)::bigint FROM unnest(ARRAY['commits'");
 	for (i = 0; i < KIND_COUNT; i++)
-		if (buf_printf(&db->sql, ", '%s'", record_kinds[i].table) == -1)
-			goto oom;
-	if (buf_str(&db->sql, "]) WITH ORDINALITY AS u(t, n) JOIN pg_class c "
-	    "ON c.oid = t::regclass ORDER BY n") == -1)
+		sb_printf(&db->sql, ", '%s'", record_kinds[i].table);
+	sb_str(&db->sql, "]) WITH ORDINALITY AS u(t, n) JOIN pg_class c "
+	    "ON c.oid = t::regclass ORDER BY n");
+	if (db->sql.failed)
 		goto oom;
 	if ((res = run(db, db->sql.data, 0, NULL, err)) == NULL)
 		return -1;
 	sb_reset(&db->sql);
-	if (buf_str(&db->sql, "SELECT (SELECT to_char(timestamp AT TIME ZONE "
+	sb_str(&db->sql, "SELECT (SELECT to_char(timestamp AT TIME ZONE "
 	    "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
 	    "extract(microseconds FROM timestamp)::bigint % 1000000 <> 0 THEN "
 	    "to_char(timestamp AT TIME ZONE 'UTC', '.US') ELSE '' END || 'Z' "
-	    "FROM commits ORDER BY timestamp DESC, commit_sha DESC LIMIT 1)") ==
-	    -1) {
-		PQclear(res);
-		goto oom;
-	}
+	    "FROM commits ORDER BY timestamp DESC, commit_sha DESC LIMIT 1)");
 	for (i = 0; i < n; i++) {
 		table = i == 0 ? "commits" : record_kinds[i - 1].table;
 		if (strtoll(PQgetvalue(res, (int)i, 0), NULL, 10) <
-		    EXACT_COUNT_BYTES) {
-			if (buf_printf(&db->sql, ", (SELECT count(*) FROM %s)",
-			    table) == -1) {
-				PQclear(res);
-				goto oom;
-			}
-		} else {
+		    EXACT_COUNT_BYTES)
+			sb_printf(&db->sql, ", (SELECT count(*) FROM %s)",
+			    table);
+		else {
 			h->exact = false;
-			if (buf_printf(&db->sql, ", %s::bigint",
-			    PQgetvalue(res, (int)i, 1)) == -1) {
-				PQclear(res);
-				goto oom;
-			}
+			sb_printf(&db->sql, ", %s::bigint",
+			    PQgetvalue(res, (int)i, 1));
 		}
 	}
 	PQclear(res);
+	if (db->sql.failed)
+		goto oom;
 	if ((res = run(db, db->sql.data, 0, NULL, err)) == NULL)
 		return -1;
 	if ((h->has_latest = !PQgetisnull(res, 0, 0)))
