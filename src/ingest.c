@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "db_write.h"
 #include "envelope.h"
 #include "generation.h"
 #include "ingest.h"

@@ -13,6 +13,7 @@
 #include <xxhash.h>
 
 #include "charts.h"
+#include "db_read.h"
 #include "generation.h"
 #include "read.h"
 #include "readlimit.h"

@@ -5,6 +5,8 @@
 #include <json.h>
 
 #include "auth.h"
+#include "db_health.h"
+#include "db_write.h"
 #include "generation.h"
 #include "ingest.h"
 #include "read.h"

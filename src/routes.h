@@ -3,8 +3,9 @@
 #define BENCHINGEST_ROUTES_H
 
 #include "config.h"
-#include "db.h"
 #include "http.h"
+
+struct db;
 
 struct route_ctx {
 	const struct config *cfg;
