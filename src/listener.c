@@ -6,9 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <libpq-fe.h>
-
 #include "child.h"
+#include "db.h"
 #include "generation.h"
 #include "listener.h"
 #include "log.h"
@@ -33,15 +32,11 @@ pause_ms(long long ms, const sigset_t *waitmask)
 static PGconn *
 connect_and_listen(const char *conninfo)
 {
-	static const char *const keys[] = {
-		"application_name", "connect_timeout", "dbname", NULL
-	};
-	const char *values[] = { "benchingest listener", "5", conninfo, NULL };
 	PGresult *res;
 	PGconn *conn;
 	const char *why;
 
-	conn = PQconnectdbParams(keys, values, 1);
+	conn = db_open(conninfo, "benchingest listener");
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
 		why = conn != NULL ? PQerrorMessage(conn) : "out of memory";
 		log_msg(LOG_WARN, "listener: connect: %.*s",
