@@ -1,3 +1,4 @@
+/* The request as the handlers see it, and every answer written once. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,12 +171,25 @@ http_read_body(struct http_request *req, long long limit, char **body,
 	return 0;
 }
 
+static const char *
+cache_control(enum http_cache cache)
+{
+	switch (cache) {
+	case HTTP_NO_STORE:
+		return "Cache-Control: no-store\r\n";
+	case HTTP_NO_CACHE:
+		return "Cache-Control: no-cache\r\n";
+	case HTTP_PROBE:
+		break;
+	}
+	return "";
+}
+
 void
-http_reply(struct http_request *req, int status, const char *extra_headers,
-    const char *body)
+http_reply(struct http_request *req, int status, enum http_cache cache,
+    const char *headers, const char *body, size_t len)
 {
 	char head[256];
-	size_t len = body != NULL ? strlen(body) : 0;
 	int n;
 
 	req->summary.status = status;
@@ -183,32 +197,60 @@ http_reply(struct http_request *req, int status, const char *extra_headers,
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n"
 	    "Content-Type: application/json; charset=utf-8\r\n"
-	    "Content-Length: %zu\r\n", status, status_text(status), len);
+	    "Content-Length: %zu\r\n%s", status, status_text(status), len,
+	    cache_control(cache));
 	if (n < 0 || n >= (int)sizeof(head))
 		n = 0;
 	FCGX_PutStr(head, n, req->fcgx->out);
 	/* Of any length: a cache key holds a slug. */
-	if (extra_headers != NULL)
-		FCGX_PutS(extra_headers, req->fcgx->out);
+	if (headers != NULL)
+		FCGX_PutS(headers, req->fcgx->out);
 	FCGX_PutS("\r\n", req->fcgx->out);
 	if (!req->head && len > 0)
 		FCGX_PutStr(body, (int)len, req->fcgx->out);
 }
 
+struct jw *
+http_json_begin(struct http_json *j)
+{
+	memset(&j->body, 0, sizeof(j->body));
+	api_error_clear(&j->err);
+	jw_init(&j->jw, jw_sink_strbuf, &j->body, &j->err);
+	return &j->jw;
+}
+
+void
+http_reply_json(struct http_request *req, int status, const char *headers,
+    struct http_json *j)
+{
+	static const char internal[] = "{\"error\":\"internal\"}";
+
+	if (jw_finish(&j->jw) == 0)
+		http_reply(req, status, HTTP_NO_STORE, headers, j->body.data,
+		    j->body.len);
+	else {
+		req->summary.error_class = "internal";
+		snprintf(req->summary.internal, sizeof(req->summary.internal),
+		    "%s", j->err.message);
+		http_reply(req, 500, HTTP_NO_STORE, NULL, internal,
+		    sizeof(internal) - 1);
+	}
+	sb_free(&j->body);
+}
+
 void
 http_reply_error(struct http_request *req, const struct api_error *err)
 {
-	char *body = api_error_json(err), headers[64];
+	struct http_json j;
+	char retry[64] = "";
 
 	req->summary.error_class = err->class;
 	if (err->status >= 500)
 		snprintf(req->summary.internal, sizeof(req->summary.internal),
 		    "%s", err->message);
-	snprintf(headers, sizeof(headers), "Cache-Control: no-store\r\n");
 	if (err->retry_after > 0)
-		snprintf(headers + strlen(headers), sizeof(headers) -
-		    strlen(headers), "Retry-After: %d\r\n", err->retry_after);
-	http_reply(req, err->status, headers,
-	    body != NULL ? body : "{\"error\":\"internal\"}");
-	free(body);
+		snprintf(retry, sizeof(retry), "Retry-After: %d\r\n",
+		    err->retry_after);
+	api_error_write(http_json_begin(&j), err);
+	http_reply_json(req, err->status, retry[0] ? retry : NULL, &j);
 }

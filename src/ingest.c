@@ -36,7 +36,9 @@ ingest_handle(struct http_request *req, struct route_ctx *ctx)
 	struct envelope env;
 	struct ingest_counts counts;
 	struct api_error err;
-	char *body = NULL, reply[96];
+	struct http_json j;
+	struct jw *jw;
+	char *body = NULL;
 	size_t len;
 
 	memset(&env, 0, sizeof(env));
@@ -62,9 +64,14 @@ ingest_handle(struct http_request *req, struct route_ctx *ctx)
 	generation_advance();
 	req->summary.inserted = counts.inserted;
 	req->summary.updated = counts.updated;
-	snprintf(reply, sizeof(reply), "{\"inserted\":%lld,\"updated\":%lld}",
-	    counts.inserted, counts.updated);
-	http_reply(req, 200, "Cache-Control: no-store\r\n", reply);
+	jw = http_json_begin(&j);
+	jw_object(jw);
+	jw_key(jw, "inserted");
+	jw_int(jw, counts.inserted);
+	jw_key(jw, "updated");
+	jw_int(jw, counts.updated);
+	jw_object_end(jw);
+	http_reply_json(req, 200, NULL, &j);
 	goto out;
 fail:
 	http_reply_error(req, &err);

@@ -620,14 +620,13 @@ reply_read(struct http_request *req, struct json_object *o)
 
 	snprintf(etag, sizeof(etag), "\"%016" PRIx64 "\"",
 	    (uint64_t)XXH64(body, len, 0));
-	snprintf(headers, sizeof(headers), "Cache-Control: no-cache\r\n"
-	    "ETag: %s\r\n%s", etag, generation_listening() ? "" :
-	    "X-Accel-Expires: 0\r\n");
+	snprintf(headers, sizeof(headers), "ETag: %s\r\n%s", etag,
+	    generation_listening() ? "" : "X-Accel-Expires: 0\r\n");
 	if (req->if_none_match != NULL && etag_listed(req->if_none_match,
 	    etag))
-		http_reply(req, 304, headers, NULL);
+		http_reply(req, 304, HTTP_NO_CACHE, headers, NULL, 0);
 	else
-		http_reply(req, 200, headers, body);
+		http_reply(req, 200, HTTP_NO_CACHE, headers, body, len);
 	json_object_put(o);
 	/* A big answer's many small blocks would stay with the worker. */
 	if (len > READ_TRIM_BYTES)
@@ -680,7 +679,7 @@ void
 read_no_cache_key(struct http_request *req)
 {
 	req->summary.quiet = true;
-	http_reply(req, 204, NULL, NULL);
+	http_reply(req, 204, HTTP_PROBE, NULL, NULL, 0);
 }
 
 /*
@@ -710,7 +709,7 @@ reply_cache_key(struct http_request *req, const struct read_target *t)
 		read_no_cache_key(req);
 	else {
 		req->summary.quiet = true;
-		http_reply(req, 204, h.data, NULL);
+		http_reply(req, 204, HTTP_PROBE, h.data, NULL, 0);
 	}
 	free(slug);
 	sb_free(&h);

@@ -2,8 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json.h>
-
 #include "auth.h"
 #include "db_health.h"
 #include "db_write.h"
@@ -43,56 +41,57 @@ route_matches(const struct route *r, const char *path)
 }
 
 static void
-reply_json(struct http_request *req, int status, struct json_object *o)
-{
-	http_reply(req, status, "Cache-Control: no-store\r\n",
-	    json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-}
-
-static void
 health(struct http_request *req, struct route_ctx *ctx)
 {
-	struct json_object *o, *counts;
 	struct health h;
 	struct api_error err;
+	struct http_json j;
+	struct jw *jw = http_json_begin(&j);
 	size_t i;
 
 	api_error_clear(&err);
+	jw_object(jw);
+	jw_key(jw, "status");
 	if (db_health(ctx->db, &h, &err) == -1) {
 		snprintf(req->summary.internal, sizeof(req->summary.internal),
 		    "%s", err.message);
 		req->summary.error_class = "unavailable";
-		o = json_object_new_object();
-		json_object_object_add(o, "status",
-		    json_object_new_string("unavailable"));
-		reply_json(req, 503, o);
+		jw_string(jw, "unavailable");
+		jw_object_end(jw);
+		http_reply_json(req, 503, NULL, &j);
 		return;
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "status", json_object_new_string("ok"));
-	json_object_object_add(o, "schema_version", json_object_new_int(1));
-	json_object_object_add(o, "version",
-	    json_object_new_string(PACKAGE_VERSION));
-	json_object_object_add(o, "latest_commit_timestamp", h.has_latest ?
-	    json_object_new_string(h.latest) : NULL);
-	counts = json_object_new_object();
-	json_object_object_add(counts, "commits",
-	    json_object_new_int64(h.counts[0]));
-	for (i = 0; i < KIND_COUNT; i++)
-		json_object_object_add(counts, record_kinds[i].table,
-		    json_object_new_int64(h.counts[i + 1]));
-	json_object_object_add(o, "row_counts", counts);
-	json_object_object_add(o, "row_counts_exact",
-	    json_object_new_boolean(h.exact));
-	reply_json(req, 200, o);
+	jw_string(jw, "ok");
+	jw_key(jw, "schema_version");
+	jw_int(jw, 1);
+	jw_key(jw, "version");
+	jw_string(jw, PACKAGE_VERSION);
+	jw_key(jw, "latest_commit_timestamp");
+	if (h.has_latest)
+		jw_string(jw, h.latest);
+	else
+		jw_null(jw);
+	jw_key(jw, "row_counts");
+	jw_object(jw);
+	jw_key(jw, "commits");
+	jw_int(jw, h.counts[0]);
+	for (i = 0; i < KIND_COUNT; i++) {
+		jw_key(jw, record_kinds[i].table);
+		jw_int(jw, h.counts[i + 1]);
+	}
+	jw_object_end(jw);
+	jw_key(jw, "row_counts_exact");
+	jw_bool(jw, h.exact);
+	jw_object_end(jw);
+	http_reply_json(req, 200, NULL, &j);
 }
 
 static void
 revalidate(struct http_request *req, struct route_ctx *ctx)
 {
 	struct api_error err;
+	struct http_json j;
+	struct jw *jw;
 
 	api_error_clear(&err);
 	if (auth_require(req->authorization, ctx->cfg->revalidate_token,
@@ -102,8 +101,12 @@ revalidate(struct http_request *req, struct route_ctx *ctx)
 	}
 	/* Notified: this host's next reads must recompute (generation.h). */
 	generation_advance();
-	http_reply(req, 200, "Cache-Control: no-store\r\n",
-	    "{\"revalidated\":true}");
+	jw = http_json_begin(&j);
+	jw_object(jw);
+	jw_key(jw, "revalidated");
+	jw_bool(jw, true);
+	jw_object_end(jw);
+	http_reply_json(req, 200, NULL, &j);
 }
 
 /*
@@ -131,7 +134,9 @@ void
 routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 {
 	struct api_error err;
-	char headers[128];
+	struct http_json j;
+	struct jw *jw;
+	char allow[128];
 	size_t i;
 
 	api_error_clear(&err);
@@ -147,12 +152,15 @@ routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 		if (req->cache_key_probe && !routes[i].cached)
 			break;
 		if (!method_allowed(routes[i].allow, req->method)) {
-			snprintf(headers, sizeof(headers),
-			    "Allow: %s\r\nCache-Control: no-store\r\n",
+			snprintf(allow, sizeof(allow), "Allow: %s\r\n",
 			    routes[i].allow);
 			req->summary.error_class = "method_not_allowed";
-			http_reply(req, 405, headers,
-			    "{\"error\":\"method_not_allowed\"}");
+			jw = http_json_begin(&j);
+			jw_object(jw);
+			jw_key(jw, "error");
+			jw_string(jw, "method_not_allowed");
+			jw_object_end(jw);
+			http_reply_json(req, 405, allow, &j);
 			return;
 		}
 		routes[i].handler(req, ctx);
