@@ -1,13 +1,11 @@
+/* The routing table: path, methods, handler; 404 and 405 answered here. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
-#include "db_health.h"
-#include "db_write.h"
-#include "generation.h"
+#include "health.h"
 #include "ingest.h"
 #include "read.h"
+#include "revalidate.h"
 #include "routes.h"
 
 struct route {
@@ -17,14 +15,11 @@ struct route {
 	bool cached;		/* the handler answers nginx's cache key probe */
 };
 
-static void	health(struct http_request *, struct route_ctx *);
-static void	revalidate(struct http_request *, struct route_ctx *);
-
 static const struct route routes[] = {
 	{ "/api/ingest", "POST", ingest_handle, false },
-	{ "/api/revalidate", "POST", revalidate, false },
-	{ "/api/health", "GET, HEAD", health, false },
-	{ "/health", "GET, HEAD", health, false },
+	{ "/api/revalidate", "POST", revalidate_handle, false },
+	{ "/api/health", "GET, HEAD", health_handle, false },
+	{ "/health", "GET, HEAD", health_handle, false },
 	{ "/api/groups", "GET, HEAD", read_groups, true },
 	{ "/api/chart/", "GET, HEAD", read_chart, true },
 	{ "/api/group/", "GET, HEAD", read_group, true },
@@ -38,75 +33,6 @@ route_matches(const struct route *r, const char *path)
 	if (r->path[n - 1] == '/')
 		return strncmp(r->path, path, n) == 0 && path[n] != '\0';
 	return strcmp(r->path, path) == 0;
-}
-
-static void
-health(struct http_request *req, struct route_ctx *ctx)
-{
-	struct health h;
-	struct api_error err;
-	struct http_json j;
-	struct jw *jw = http_json_begin(&j);
-	size_t i;
-
-	api_error_clear(&err);
-	jw_object(jw);
-	jw_key(jw, "status");
-	if (db_health(ctx->db, &h, &err) == -1) {
-		snprintf(req->summary.internal, sizeof(req->summary.internal),
-		    "%s", err.message);
-		req->summary.error_class = "unavailable";
-		jw_string(jw, "unavailable");
-		jw_object_end(jw);
-		http_reply_json(req, 503, NULL, &j);
-		return;
-	}
-	jw_string(jw, "ok");
-	jw_key(jw, "schema_version");
-	jw_int(jw, 1);
-	jw_key(jw, "version");
-	jw_string(jw, PACKAGE_VERSION);
-	jw_key(jw, "latest_commit_timestamp");
-	if (h.has_latest)
-		jw_string(jw, h.latest);
-	else
-		jw_null(jw);
-	jw_key(jw, "row_counts");
-	jw_object(jw);
-	jw_key(jw, "commits");
-	jw_int(jw, h.counts[0]);
-	for (i = 0; i < KIND_COUNT; i++) {
-		jw_key(jw, record_kinds[i].table);
-		jw_int(jw, h.counts[i + 1]);
-	}
-	jw_object_end(jw);
-	jw_key(jw, "row_counts_exact");
-	jw_bool(jw, h.exact);
-	jw_object_end(jw);
-	http_reply_json(req, 200, NULL, &j);
-}
-
-static void
-revalidate(struct http_request *req, struct route_ctx *ctx)
-{
-	struct api_error err;
-	struct http_json j;
-	struct jw *jw;
-
-	api_error_clear(&err);
-	if (auth_require(req->authorization, ctx->cfg->revalidate_token,
-	    &err) == -1 || db_notify(ctx->db, "revalidate", &err) == -1) {
-		http_reply_error(req, &err);
-		return;
-	}
-	/* Notified: this host's next reads must recompute (generation.h). */
-	generation_advance();
-	jw = http_json_begin(&j);
-	jw_object(jw);
-	jw_key(jw, "revalidated");
-	jw_bool(jw, true);
-	jw_object_end(jw);
-	http_reply_json(req, 200, NULL, &j);
 }
 
 /*

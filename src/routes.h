@@ -1,4 +1,8 @@
-/* Which handler answers a request, and the small handlers themselves. */
+/*
+ * Which handler answers a request: the routing table, with each route's
+ * methods; the handlers live in a file each (ingest.c, revalidate.c,
+ * health.c, read.c).
+ */
 #ifndef BENCHINGEST_ROUTES_H
 #define BENCHINGEST_ROUTES_H
 
