@@ -43,7 +43,7 @@ struct chart_kind {
 	size_t ngroup_dims;		/* a group's key: the first of them */
 	/*
 	 * Columns whose values, joined by ':', name a series of a chart; a
-	 * value holding ':' is escaped (read.c, series_name_sql()).
+	 * value holding ':' is escaped (chart_sql.c, series_name_sql()).
 	 */
 	const char *series_columns[CHART_MAX_SERIES_COLUMNS + 1];
 	const char *value_column;

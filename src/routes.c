@@ -4,25 +4,34 @@
 
 #include "health.h"
 #include "ingest.h"
+#include "payload.h"
 #include "read.h"
 #include "revalidate.h"
 #include "routes.h"
 
+/*
+ * A route is answered by its handler, or, when it has none, it is a read
+ * route: read_answer() answers it from its struct read_route, and only
+ * a read route's answer has a cache key (nginx caches nothing else).
+ */
 struct route {
 	const char *path;	/* ending in '/': a prefix, a slug follows */
 	const char *allow;	/* the Allow header of a 405 */
 	void (*handler)(struct http_request *, struct route_ctx *);
-	bool cached;		/* the handler answers nginx's cache key probe */
+	struct read_route read;
 };
 
 static const struct route routes[] = {
-	{ "/api/ingest", "POST", ingest_handle, false },
-	{ "/api/revalidate", "POST", revalidate_handle, false },
-	{ "/api/health", "GET, HEAD", health_handle, false },
-	{ "/health", "GET, HEAD", health_handle, false },
-	{ "/api/groups", "GET, HEAD", read_groups, true },
-	{ "/api/chart/", "GET, HEAD", read_chart, true },
-	{ "/api/group/", "GET, HEAD", read_group, true },
+	{ "/api/ingest", "POST", ingest_handle, { 0 } },
+	{ "/api/revalidate", "POST", revalidate_handle, { 0 } },
+	{ "/api/health", "GET, HEAD", health_handle, { 0 } },
+	{ "/health", "GET, HEAD", health_handle, { 0 } },
+	{ "/api/groups", "GET, HEAD", NULL,
+	  { "groups", READ_NO_SLUG, payload_groups } },
+	{ "/api/chart/", "GET, HEAD", NULL,
+	  { "chart", READ_CHART_SLUG, payload_chart } },
+	{ "/api/group/", "GET, HEAD", NULL,
+	  { "group", READ_GROUP_SLUG, payload_group } },
 };
 
 static bool
@@ -74,8 +83,8 @@ routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (!route_matches(&routes[i], req->path))
 			continue;
-		/* Only a cached route's own handler knows its key. */
-		if (req->cache_key_probe && !routes[i].cached)
+		/* Only a read route's answer has a key. */
+		if (req->cache_key_probe && routes[i].handler != NULL)
 			break;
 		if (!method_allowed(routes[i].allow, req->method)) {
 			snprintf(allow, sizeof(allow), "Allow: %s\r\n",
@@ -89,7 +98,11 @@ routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 			http_reply_json(req, 405, allow, &j);
 			return;
 		}
-		routes[i].handler(req, ctx);
+		if (routes[i].handler != NULL)
+			routes[i].handler(req, ctx);
+		else
+			read_answer(req, ctx, &routes[i].read,
+			    req->path + strlen(routes[i].path));
 		return;
 	}
 	if (req->cache_key_probe) {

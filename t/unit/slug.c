@@ -6,14 +6,12 @@
  * captured reference answers were asked for (t/reference/answers.xz),
  * corners, and mutations, each with what the reference's own decoder
  * (lib/slug.ts, run in Node by /work/notes/issue11-slug-cases.js, a
- * workplace note) made of it.  Also the window parameter n of the chart
- * and group routes.
+ * workplace note) made of it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/read.h"
 #include "../../src/records.h"
 #include "../../src/slug.h"
 #include "tap.h"
@@ -382,28 +380,6 @@ main(void)
 	refused_raw(huge, "a slug of one byte more");
 	free(huge);
 
-	/* The window: missing or malformed 100, all (any case) 0, else clamped. */
-	ok(read_window("") == 100, "no n: 100");
-	ok(read_window("x=1") == 100, "another parameter only: 100");
-	ok(read_window("n=") == 100, "empty n: 100");
-	ok(read_window("n=abc") == 100, "n=abc: 100");
-	ok(read_window("n=1.5") == 100, "n=1.5: 100");
-	ok(read_window("n=+5") == 100, "n=+5: 100");
-	ok(read_window("n=-") == 100, "n=-: 100");
-	ok(read_window("n=all") == 0, "n=all: no limit");
-	ok(read_window("n=ALL") == 0, "n=ALL: no limit");
-	ok(read_window("n=aLl") == 0, "n=aLl: no limit");
-	ok(read_window("n=alll") == 100, "n=alll: 100");
-	ok(read_window("n=0") == 1, "n=0: clamped to 1");
-	ok(read_window("n=-5") == 1, "n=-5: clamped to 1");
-	ok(read_window("n=1") == 1, "n=1");
-	ok(read_window("n=007") == 7, "n=007: 7");
-	ok(read_window("n=1000") == 1000, "n=1000");
-	ok(read_window("n=1001") == 1000, "n=1001: clamped to 1000");
-	ok(read_window("n=99999999999999999999999") == 1000,
-	    "a huge n: clamped to 1000");
-	ok(read_window("a=1&n=5&n=7") == 5, "the first n counts");
-	ok(read_window("nn=5") == 100, "nn is not n");
 	longest_slugs();
 	return done_testing();
 }
