@@ -199,21 +199,20 @@ out:
 	return rc;
 }
 
-/* {"name": ..., "slug": ...} of a chart or group. */
+/* {"name": ..., "slug": ...} of a chart, or of a group (key->group). */
 static struct json_object *
-named(const struct chart_key *key, char *name)
+named(const struct chart_key *key)
 {
-	struct json_object *o;
-	char *slug = slug_encode(key);
+	struct json_object *o = NULL;
+	char *name, *slug;
 
-	if (name == NULL || slug == NULL) {
-		free(name);
-		free(slug);
-		return NULL;
+	name = key->group ? chart_group_name(key) : chart_name(key);
+	slug = slug_encode(key);
+	if (name != NULL && slug != NULL) {
+		o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "slug", json_object_new_string(slug));
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "name", json_object_new_string(name));
-	json_object_object_add(o, "slug", json_object_new_string(slug));
 	free(name);
 	free(slug);
 	return o;
@@ -269,8 +268,7 @@ payload_group(struct db *db, const struct read_target *t, struct payload *p,
 	charts = json_object_new_array_ext((int)list.n);
 	json_object_object_add(o, "charts", charts);
 	for (i = 0; i < list.n; i++) {
-		if ((c = named(&list.keys[i], chart_name(&list.keys[i]))) ==
-		    NULL) {
+		if ((c = named(&list.keys[i])) == NULL) {
 			oom(err);
 			goto fail;
 		}
@@ -302,8 +300,7 @@ all_groups(struct db *db, struct json_object *groups, struct api_error *err)
 			if ((rc = discover_charts(db, &glist.keys[i], &clist,
 			    err)) == -1 || clist.n == 0)
 				continue;
-			if ((g = named(&glist.keys[i],
-			    chart_group_name(&glist.keys[i]))) == NULL) {
+			if ((g = named(&glist.keys[i])) == NULL) {
 				rc = oom(err);
 				break;
 			}
@@ -311,8 +308,7 @@ all_groups(struct db *db, struct json_object *groups, struct api_error *err)
 			charts = json_object_new_array_ext((int)clist.n);
 			json_object_object_add(g, "charts", charts);
 			for (j = 0; j < clist.n; j++) {
-				if ((c = named(&clist.keys[j],
-				    chart_name(&clist.keys[j]))) == NULL) {
+				if ((c = named(&clist.keys[j])) == NULL) {
 					rc = oom(err);
 					break;
 				}
