@@ -21,11 +21,68 @@ struct window_commit {
 	size_t index;
 };
 
+/*
+ * The tree being built.  json-c tells of a failed allocation only by a
+ * NULL from a constructor or -1 from an add; each is noted in failed, and
+ * a tree that failed is thrown away whole, never sent.
+ */
+struct tree {
+	struct json_object *root;
+	bool failed;
+};
+
 static int
 oom(struct api_error *err)
 {
 	api_error_set(err, 500, "internal", "out of memory");
 	return -1;
+}
+
+/* o, just made: NULL means json-c ran out of memory. */
+static struct json_object *
+made(struct tree *t, struct json_object *o)
+{
+	if (o == NULL)
+		t->failed = true;
+	return o;
+}
+
+/* A string, or JSON null for NULL. */
+static struct json_object *
+string(struct tree *t, const char *s)
+{
+	return s == NULL ? NULL : made(t, json_object_new_string(s));
+}
+
+static struct json_object *
+integer(struct tree *t, long long v)
+{
+	return made(t, json_object_new_int64(v));
+}
+
+/* Adds v (NULL: JSON null) to object o and returns it; else frees it. */
+static struct json_object *
+set(struct tree *t, struct json_object *o, const char *key,
+    struct json_object *v)
+{
+	if (o == NULL || json_object_object_add(o, key, v) != 0) {
+		json_object_put(v);
+		t->failed = true;
+		return NULL;
+	}
+	return v;
+}
+
+/* Appends v (NULL: JSON null) to array a and returns it; else frees it. */
+static struct json_object *
+push(struct tree *t, struct json_object *a, struct json_object *v)
+{
+	if (a == NULL || json_object_array_add(a, v) != 0) {
+		json_object_put(v);
+		t->failed = true;
+		return NULL;
+	}
+	return v;
 }
 
 static int
@@ -47,15 +104,15 @@ cmp_point(const void *a, const void *b)
 }
 
 static struct json_object *
-json_string_or_null(PGresult *res, int row, int col)
+column(struct tree *t, PGresult *res, int row, int col)
 {
-	return PQgetisnull(res, row, col) ? NULL :
-	    json_object_new_string(PQgetvalue(res, row, col));
+	return string(t, PQgetisnull(res, row, col) ? NULL :
+	    PQgetvalue(res, row, col));
 }
 
 /* series: {"name": [v, null, ...]} aligned with the window's commits. */
 static int
-add_series(struct json_object *chart, PGresult *values,
+add_series(struct tree *t, struct json_object *chart, PGresult *values,
     const struct window_commit *byhash, size_t ncommits,
     struct api_error *err)
 {
@@ -65,8 +122,7 @@ add_series(struct json_object *chart, PGresult *values,
 	size_t i, n = 0, next = 0;
 	int rows = PQntuples(values), r;
 
-	series = json_object_new_object();
-	json_object_object_add(chart, "series", series);
+	series = set(t, chart, "series", made(t, json_object_new_object()));
 	if (rows == 0)
 		return 0;
 	if ((pts = calloc((size_t)rows, sizeof(*pts))) == NULL)
@@ -85,22 +141,21 @@ add_series(struct json_object *chart, PGresult *values,
 	/* Bytewise, as strcmp compares: the contract's key order. */
 	if (n > 0)
 		qsort(pts, n, sizeof(*pts), cmp_point);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !t->failed; i++) {
 		if (i == 0 || strcmp(pts[i].series, pts[i - 1].series) != 0) {
 			for (; arr != NULL && next < ncommits; next++)
-				json_object_array_add(arr, NULL);
-			arr = json_object_new_array_ext((int)ncommits);
-			json_object_object_add(series, pts[i].series, arr);
+				push(t, arr, NULL);
+			arr = set(t, series, pts[i].series,
+			    made(t, json_object_new_array_ext((int)ncommits)));
 			next = 0;
 		}
 		for (; next < pts[i].commit; next++)
-			json_object_array_add(arr, NULL);
-		json_object_array_add(arr, json_object_new_int64(
-		    strtoll(pts[i].value, NULL, 10)));
+			push(t, arr, NULL);
+		push(t, arr, integer(t, strtoll(pts[i].value, NULL, 10)));
 		next = pts[i].commit + 1;
 	}
 	for (; arr != NULL && next < ncommits; next++)
-		json_object_array_add(arr, NULL);
+		push(t, arr, NULL);
 	free(pts);
 	return 0;
 }
@@ -111,7 +166,7 @@ add_series(struct json_object *chart, PGresult *values,
  */
 static int
 chart_fill(struct db *db, const struct chart_key *key, long long window,
-    struct json_object *obj, struct api_error *err)
+    struct tree *t, struct json_object *obj, struct api_error *err)
 {
 	struct json_object *history, *commits, *c;
 	struct window_commit *byhash = NULL;
@@ -148,47 +203,36 @@ chart_fill(struct db *db, const struct chart_key *key, long long window,
 		oom(err);
 		goto out;
 	}
-	json_object_object_add(obj, "display_name",
-	    json_object_new_string(name));
+	set(t, obj, "display_name", string(t, name));
 	free(name);
-	json_object_object_add(obj, "unit_kind",
-	    json_object_new_string(key->kind->unit_kind));
-	history = json_object_new_object();
-	json_object_object_add(history, "total_commits",
-	    json_object_new_int64(total));
-	json_object_object_add(history, "start_index",
-	    json_object_new_int64(total - (long long)n));
-	json_object_object_add(history, "loaded_commits",
-	    json_object_new_int64((long long)n));
-	json_object_object_add(history, "complete",
-	    json_object_new_boolean(total == (long long)n));
-	json_object_object_add(obj, "history", history);
+	set(t, obj, "unit_kind", string(t, key->kind->unit_kind));
+	history = set(t, obj, "history", made(t, json_object_new_object()));
+	set(t, history, "total_commits", integer(t, total));
+	set(t, history, "start_index", integer(t, total - (long long)n));
+	set(t, history, "loaded_commits", integer(t, (long long)n));
+	set(t, history, "complete",
+	    made(t, json_object_new_boolean(total == (long long)n)));
 
 	/* The query returns newest first; the payload is oldest first. */
-	commits = json_object_new_array_ext((int)n);
+	commits = set(t, obj, "commits",
+	    made(t, json_object_new_array_ext((int)n)));
 	for (i = 0; i < n; i++) {
 		int row = (int)(n - 1 - i);
 
-		c = json_object_new_object();
-		json_object_object_add(c, "sha", json_string_or_null(win,
-		    row, 1));
-		json_object_object_add(c, "timestamp", json_string_or_null(win,
-		    row, 2));
-		json_object_object_add(c, "message", json_string_or_null(win,
-		    row, 3));
-		json_object_object_add(c, "url", json_string_or_null(win,
-		    row, 4));
-		json_object_array_add(commits, c);
+		c = push(t, commits, made(t, json_object_new_object()));
+		set(t, c, "sha", column(t, win, row, 1));
+		set(t, c, "timestamp", column(t, win, row, 2));
+		set(t, c, "message", column(t, win, row, 3));
+		set(t, c, "url", column(t, win, row, 4));
 		byhash[i].sha = PQgetvalue(win, row, 1);
 		byhash[i].index = i;
 	}
-	json_object_object_add(obj, "commits", commits);
 	if (n > 0)
 		qsort(byhash, n, sizeof(*byhash), cmp_window);
 	if (values != NULL)
-		rc = add_series(obj, values, byhash, n, err);
+		rc = add_series(t, obj, values, byhash, n, err);
 	else {
-		json_object_object_add(obj, "series", json_object_new_object());
+		set(t, obj, "series", made(t, json_object_new_object()));
 		rc = 0;
 	}
 out:
@@ -201,119 +245,118 @@ out:
 
 /* {"name": ..., "slug": ...} of a chart, or of a group (key->group). */
 static struct json_object *
-named(const struct chart_key *key)
+named(struct tree *t, const struct chart_key *key)
 {
 	struct json_object *o = NULL;
 	char *name, *slug;
 
 	name = key->group ? chart_group_name(key) : chart_name(key);
 	slug = slug_encode(key);
-	if (name != NULL && slug != NULL) {
-		o = json_object_new_object();
-		json_object_object_add(o, "name", json_object_new_string(name));
-		json_object_object_add(o, "slug", json_object_new_string(slug));
+	if (name == NULL || slug == NULL)
+		t->failed = true;
+	else {
+		o = made(t, json_object_new_object());
+		set(t, o, "name", string(t, name));
+		set(t, o, "slug", string(t, slug));
 	}
 	free(name);
 	free(slug);
 	return o;
 }
 
-/* The tree written out: p owns it from now on. */
+/*
+ * The tree written out into p, which owns it from then on; or, if
+ * anything failed on the way (rc -1 with err filled, or json-c out of
+ * memory), thrown away.
+ */
 static int
-finish(struct payload *p, struct json_object *root, struct api_error *err)
+finish(struct payload *p, struct tree *t, int rc, struct api_error *err)
 {
-	p->root = root;
-	p->text = json_object_to_json_string_ext(root,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	p->len = strlen(p->text);
-	(void)err;
-	return 0;
+	if (rc == 0 && !t->failed && (p->text =
+	    json_object_to_json_string_ext(t->root, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE)) != NULL) {
+		p->root = t->root;
+		p->len = strlen(p->text);
+		return 0;
+	}
+	json_object_put(t->root);
+	t->root = NULL;
+	p->text = NULL;
+	return rc == 0 ? oom(err) : -1;
 }
 
 int
-payload_chart(struct db *db, const struct read_target *t, struct payload *p,
-    struct api_error *err)
+payload_chart(struct db *db, const struct read_target *target,
+    struct payload *p, struct api_error *err)
 {
-	struct json_object *o = json_object_new_object();
+	struct tree t = { NULL, false };
+	int rc;
 
-	if (chart_fill(db, &t->key, t->window, o, err) == 0)
-		return finish(p, o, err);
-	json_object_put(o);
-	return -1;
+	t.root = made(&t, json_object_new_object());
+	rc = chart_fill(db, &target->key, target->window, &t, t.root, err);
+	return finish(p, &t, rc, err);
 }
 
 int
-payload_group(struct db *db, const struct read_target *t, struct payload *p,
-    struct api_error *err)
+payload_group(struct db *db, const struct read_target *target,
+    struct payload *p, struct api_error *err)
 {
-	struct json_object *o = NULL, *charts, *c;
+	struct tree t = { NULL, false };
+	struct json_object *charts, *c;
 	struct keylist list = { 0 };
 	char *name;
 	size_t i;
+	int rc = -1;
 
-	if (discover_charts(db, &t->key, &list, err) == -1)
+	if (discover_charts(db, &target->key, &list, err) == -1)
 		goto out;
 	if (list.n == 0) {
 		api_error_set(err, 404, "not_found", "no measurements for "
 		    "this group");
 		goto out;
 	}
-	if ((name = chart_group_name(&t->key)) == NULL) {
+	if ((name = chart_group_name(&target->key)) == NULL) {
 		oom(err);
 		goto out;
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "name", json_object_new_string(name));
+	t.root = made(&t, json_object_new_object());
+	set(&t, t.root, "name", string(&t, name));
 	free(name);
-	charts = json_object_new_array_ext((int)list.n);
-	json_object_object_add(o, "charts", charts);
-	for (i = 0; i < list.n; i++) {
-		if ((c = named(&list.keys[i])) == NULL) {
-			oom(err);
-			goto fail;
-		}
-		json_object_array_add(charts, c);
-		if (chart_fill(db, &list.keys[i], t->window, c, err) == -1)
-			goto fail;
+	charts = set(&t, t.root, "charts",
+	    made(&t, json_object_new_array_ext((int)list.n)));
+	for (i = 0; i < list.n && !t.failed; i++) {
+		c = push(&t, charts, named(&t, &list.keys[i]));
+		if (c != NULL && chart_fill(db, &list.keys[i], target->window,
+		    &t, c, err) == -1)
+			goto out;
 	}
-	goto out;
-fail:
-	json_object_put(o);
-	o = NULL;
+	rc = 0;
 out:
 	keylist_free(&list);
-	return o != NULL ? finish(p, o, err) : -1;
+	return finish(p, &t, rc, err);
 }
 
 /* Every group of every kind, each with its charts' names and slugs. */
 static int
-all_groups(struct db *db, struct json_object *groups, struct api_error *err)
+all_groups(struct db *db, struct tree *t, struct json_object *groups,
+    struct api_error *err)
 {
 	struct keylist glist = { 0 }, clist = { 0 };
-	struct json_object *g, *charts, *c;
+	struct json_object *g, *charts;
 	size_t k, i, j;
 	int rc = 0;
 
-	for (k = 0; k < CHART_KIND_COUNT && rc == 0; k++) {
+	for (k = 0; k < CHART_KIND_COUNT && rc == 0 && !t->failed; k++) {
 		rc = discover_groups(db, &chart_kinds[k], &glist, err);
-		for (i = 0; i < glist.n && rc == 0; i++) {
+		for (i = 0; i < glist.n && rc == 0 && !t->failed; i++) {
 			if ((rc = discover_charts(db, &glist.keys[i], &clist,
 			    err)) == -1 || clist.n == 0)
 				continue;
-			if ((g = named(&glist.keys[i])) == NULL) {
-				rc = oom(err);
-				break;
-			}
-			json_object_array_add(groups, g);
-			charts = json_object_new_array_ext((int)clist.n);
-			json_object_object_add(g, "charts", charts);
-			for (j = 0; j < clist.n; j++) {
-				if ((c = named(&clist.keys[j])) == NULL) {
-					rc = oom(err);
-					break;
-				}
-				json_object_array_add(charts, c);
-			}
+			g = push(t, groups, named(t, &glist.keys[i]));
+			charts = set(t, g, "charts",
+			    made(t, json_object_new_array_ext((int)clist.n)));
+			for (j = 0; j < clist.n && !t->failed; j++)
+				push(t, charts, named(t, &clist.keys[j]));
 			keylist_free(&clist);
 		}
 		keylist_free(&clist);
@@ -323,18 +366,18 @@ all_groups(struct db *db, struct json_object *groups, struct api_error *err)
 }
 
 int
-payload_groups(struct db *db, const struct read_target *t, struct payload *p,
-    struct api_error *err)
+payload_groups(struct db *db, const struct read_target *target,
+    struct payload *p, struct api_error *err)
 {
-	struct json_object *o = json_object_new_object(), *groups;
+	struct tree t = { NULL, false };
+	struct json_object *groups;
+	int rc;
 
-	(void)t;
-	groups = json_object_new_array();
-	json_object_object_add(o, "groups", groups);
-	if (all_groups(db, groups, err) == 0)
-		return finish(p, o, err);
-	json_object_put(o);
-	return -1;
+	(void)target;
+	t.root = made(&t, json_object_new_object());
+	groups = set(&t, t.root, "groups", made(&t, json_object_new_array()));
+	rc = all_groups(db, &t, groups, err);
+	return finish(p, &t, rc, err);
 }
 
 void
