@@ -52,13 +52,6 @@ key_columns(struct strbuf *sql, const struct chart_kind *kind, size_t n)
 		sb_printf(sql, "%s%s", i ? ", " : "", kind->dims[i].column);
 }
 
-static int
-oom(struct api_error *err)
-{
-	api_error_set(err, 500, "internal", "out of memory");
-	return -1;
-}
-
 /* A skip scan: one index probe per value, never a pass over the table. */
 PGresult *
 chart_sql_distinct(struct db *db, const struct chart_key *key, size_t depth,
@@ -86,7 +79,7 @@ chart_sql_distinct(struct db *db, const struct chart_key *key, size_t depth,
 		    kind->table, where.data, col);
 	sb_str(&sql, " ORDER BY 2");
 	if (sql.failed || where.failed || order.failed)
-		oom(err);
+		api_error_oom(err);
 	else
 		res = db_read_query(db, sql.data, nparams, params, err);
 	sb_free(&sql);
@@ -181,7 +174,7 @@ chart_query(struct db *db, const struct chart_key *key, bool values,
 
 	key_conditions(&where, key, kind->ndims, "m.", params, &nparams);
 	if (where.failed) {
-		oom(err);
+		api_error_oom(err);
 		goto out;
 	}
 	if (values) {
@@ -203,7 +196,7 @@ chart_query(struct db *db, const struct chart_key *key, bool values,
 		    "c ON c.commit_sha = m.commit_sha WHERE %s", kind->table,
 		    where.data);
 	if (sql.failed)
-		oom(err);
+		api_error_oom(err);
 	else
 		res = db_read_query(db, sql.data, nparams, params, err);
 out:

@@ -143,10 +143,8 @@ db_copy_rows(struct db *db, const struct envelope *env, const struct kind *k,
 	db_kind_columns(&db->sql, k);
 	sb_str(&db->sql, stamp ? ", commit_timestamp) FROM STDIN" :
 	    ") FROM STDIN");
-	if (db->sql.failed) {
-		api_error_set(err, 500, "internal", "out of memory");
-		return -1;
-	}
+	if (db->sql.failed)
+		return api_error_oom(err);
 	res = PQexec(db->conn, db->sql.data);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		db_fail(db, res, "COPY", err);

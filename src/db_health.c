@@ -60,6 +60,6 @@ db_health(struct db *db, struct health *h, struct api_error *err)
 	PQclear(res);
 	return 0;
 oom:
-	api_error_set(err, 500, "internal", "out of memory");
+	api_error_oom(err);
 	return -1;
 }

@@ -70,10 +70,8 @@ write_kind(struct db *db, const struct envelope *env, const struct kind *k,
 	size_t n;
 	int rc = -1;
 
-	if ((rows = unique_rows(env, k, &n)) == NULL) {
-		api_error_set(err, 500, "internal", "out of memory");
-		return -1;
-	}
+	if ((rows = unique_rows(env, k, &n)) == NULL)
+		return api_error_oom(err);
 	if (n >= DIRECT_MIN_ROWS) {
 		if (db_exec(db, "SAVEPOINT bi_direct", err) == -1)
 			goto out;

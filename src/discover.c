@@ -7,13 +7,6 @@
 #include "slug.h"
 
 static int
-oom(struct api_error *err)
-{
-	api_error_set(err, 500, "internal", "out of memory");
-	return -1;
-}
-
-static int
 keylist_add(struct keylist *l, const struct chart_key *key)
 {
 	struct chart_key *p;
@@ -73,7 +66,7 @@ walk(struct db *db, struct chart_key *key, size_t depth, size_t until,
 	int i, rc = 0;
 
 	if (depth == until)
-		return keylist_add(out, key) == -1 ? oom(err) : 0;
+		return keylist_add(out, key) == -1 ? api_error_oom(err) : 0;
 	if ((res = chart_sql_distinct(db, key, depth, err)) == NULL)
 		return -1;
 	dim = &key->kind->dims[depth];
@@ -81,7 +74,7 @@ walk(struct db *db, struct chart_key *key, size_t depth, size_t until,
 		rc = dim_value_set(&key->values[depth], dim,
 		    PQgetvalue(res, i, 0), PQgetisnull(res, i, 0));
 		if (rc == -1)
-			rc = oom(err);
+			rc = api_error_oom(err);
 		else if (rc == 1)
 			rc = 0;		/* skipped */
 		else
@@ -101,7 +94,7 @@ discover_charts(struct db *db, const struct chart_key *group,
 	int rc;
 
 	if (chart_key_copy(&key, group) == -1)
-		return oom(err);
+		return api_error_oom(err);
 	key.group = false;
 	rc = walk(db, &key, group->kind->ngroup_dims, group->kind->ndims,
 	    charts, err);

@@ -226,10 +226,8 @@ parse_int_array(struct ctx *c, struct value *v)
 	jp_array_begin(&c->jp);
 	cap = array_bound(c->jp.p, c->jp.end);
 	if ((v->u.arr.v = arena_alloc(c->env->arena,
-	    cap * sizeof(int64_t))) == NULL) {
-		api_error_set(c->err, 500, "internal", "out of memory");
-		return -1;
-	}
+	    cap * sizeof(int64_t))) == NULL)
+		return api_error_oom(c->err);
 	while ((rc = jp_array_next(&c->jp, n)) == 1) {
 		c->elem = (long)n;
 		if (n == cap)
@@ -441,10 +439,8 @@ parse_record(struct ctx *c)
 
 	r = arena_alloc(c->env->arena,
 	    sizeof(*r) + k->nfields * sizeof(struct value));
-	if (r == NULL) {
-		api_error_set(c->err, 500, "internal", "out of memory");
-		return -1;
-	}
+	if (r == NULL)
+		return api_error_oom(c->err);
 	r->kind = k;
 	for (i = 0; (rc = jp_object_next(&c->jp, i, &name)) == 1; i++) {
 		if (jp_str_eq(&name, "kind")) {
@@ -484,10 +480,8 @@ parse_record(struct ctx *c)
 			return missing_member(c, k->fields[i].name);
 		r->values[i].null = true;
 	}
-	if (push_record(c->env, r) == -1) {
-		api_error_set(c->err, 500, "internal", "out of memory");
-		return -1;
-	}
+	if (push_record(c->env, r) == -1)
+		return api_error_oom(c->err);
 	c->env->kind_count[k - record_kinds]++;
 	return 0;
 }
@@ -615,10 +609,8 @@ envelope_parse(struct envelope *env, char *body, size_t len,
 	    .index = -1, .elem = -1 };
 
 	memset(env, 0, sizeof(*env));
-	if ((env->arena = arena_new()) == NULL) {
-		api_error_set(err, 500, "internal", "out of memory");
-		return -1;
-	}
+	if ((env->arena = arena_new()) == NULL)
+		return api_error_oom(err);
 	jp_init(&c.jp, body, len);
 	if (parse_members(&c, envelope_members, 3, envelope_member) == -1)
 		return -1;

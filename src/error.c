@@ -37,6 +37,13 @@ api_error_set(struct api_error *e, int status, const char *class,
 }
 
 int
+api_error_oom(struct api_error *e)
+{
+	api_error_set(e, 500, "internal", "out of memory");
+	return -1;
+}
+
+int
 api_error_write(struct jw *jw, const struct api_error *e)
 {
 	jw_object(jw);

@@ -18,6 +18,8 @@ struct jw;
 void	api_error_clear(struct api_error *);
 void	api_error_set(struct api_error *, int status, const char *class,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A 500 internal, "out of memory"; returns -1. */
+int	api_error_oom(struct api_error *);
 /*
  * The error's JSON body, members in the order the contract shows them; an
  * internal error's message is for the log and is never written.

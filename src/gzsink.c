@@ -10,7 +10,7 @@ static int
 zlib_failed(struct api_error *err, int rc, const char *what)
 {
 	if (rc == Z_MEM_ERROR)
-		api_error_set(err, 500, "internal", "out of memory");
+		api_error_oom(err);
 	else
 		api_error_set(err, 500, "internal", "zlib: %s failed (%d)",
 		    what, rc);
@@ -39,10 +39,8 @@ run(struct gzsink *g, int flush, struct api_error *err)
 	int rc;
 
 	do {
-		if (!sb_reserve(&g->out, GZ_ROOM)) {
-			api_error_set(err, 500, "internal", "out of memory");
-			return -1;
-		}
+		if (!sb_reserve(&g->out, GZ_ROOM))
+			return api_error_oom(err);
 		g->z.next_out = (Bytef *)g->out.data + g->out.len;
 		g->z.avail_out = (uInt)(g->out.cap - g->out.len - 1);
 		rc = deflate(&g->z, flush);

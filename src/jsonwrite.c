@@ -377,9 +377,7 @@ jw_sink_strbuf(void *strbuf, const char *p, size_t n, struct api_error *err)
 	struct strbuf *b = strbuf;
 
 	sb_add(b, p, n);
-	if (b->failed) {
-		api_error_set(err, 500, "internal", "out of memory");
-		return -1;
-	}
+	if (b->failed)
+		return api_error_oom(err);
 	return 0;
 }

@@ -31,13 +31,6 @@ struct tree {
 	bool failed;
 };
 
-static int
-oom(struct api_error *err)
-{
-	api_error_set(err, 500, "internal", "out of memory");
-	return -1;
-}
-
 /* o, just made: NULL means json-c ran out of memory. */
 static struct json_object *
 made(struct tree *t, struct json_object *o)
@@ -126,7 +119,7 @@ add_series(struct tree *t, struct json_object *chart, PGresult *values,
 	if (rows == 0)
 		return 0;
 	if ((pts = calloc((size_t)rows, sizeof(*pts))) == NULL)
-		return oom(err);
+		return api_error_oom(err);
 	for (r = 0; r < rows; r++) {
 		probe.sha = PQgetvalue(values, r, 1);
 		hit = bsearch(&probe, byhash, ncommits, sizeof(*byhash),
@@ -194,13 +187,13 @@ chart_fill(struct db *db, const struct chart_key *key, long long window,
 		    PQgetvalue(win, (int)n - 1, 5), err)) == NULL)
 			goto out;
 		if ((byhash = calloc(n, sizeof(*byhash))) == NULL) {
-			oom(err);
+			api_error_oom(err);
 			goto out;
 		}
 	}
 
 	if ((name = chart_display_name(key)) == NULL) {
-		oom(err);
+		api_error_oom(err);
 		goto out;
 	}
 	set(t, obj, "display_name", string(t, name));
@@ -282,7 +275,7 @@ finish(struct payload *p, struct tree *t, int rc, struct api_error *err)
 	json_object_put(t->root);
 	t->root = NULL;
 	p->text = NULL;
-	return rc == 0 ? oom(err) : -1;
+	return rc == 0 ? api_error_oom(err) : -1;
 }
 
 int
@@ -316,7 +309,7 @@ payload_group(struct db *db, const struct read_target *target,
 		goto out;
 	}
 	if ((name = chart_group_name(&target->key)) == NULL) {
-		oom(err);
+		api_error_oom(err);
 		goto out;
 	}
 	t.root = made(&t, json_object_new_object());

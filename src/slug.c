@@ -348,10 +348,8 @@ dim_from_member(const struct dim *dim, const struct member *m,
 		out->text = strdup(num);
 		break;
 	}
-	if (out->text == NULL) {
-		api_error_set(err, 500, "internal", "out of memory");
-		return -1;
-	}
+	if (out->text == NULL)
+		return api_error_oom(err);
 	return 0;
 }
 
@@ -374,7 +372,7 @@ slug_decode(const char *slug, struct chart_key *key, struct api_error *err)
 	n -= (size_t)(dot + 1 - slug);
 	if ((raw = malloc(n * 3 / 4 + 1)) == NULL ||
 	    (json = malloc(n * 3 + 1)) == NULL) {
-		api_error_set(err, 500, "internal", "out of memory");
+		api_error_oom(err);
 		goto out;
 	}
 	len = base64_lenient((const unsigned char *)dot + 1, n, raw);
