@@ -71,12 +71,12 @@ chart_sql_distinct(struct db *db, const struct chart_key *key, size_t depth,
 	    "SELECT (SELECT %s FROM %s WHERE %s AND %s > s.v ORDER BY %s "
 	    "LIMIT 1), s.i + 1 FROM s WHERE s.v IS NOT NULL) "
 	    "SELECT v::text, i FROM s WHERE v IS NOT NULL",
-	    col, kind->table, where.data, col, order.data,
-	    col, kind->table, where.data, col, order.data);
+	    col, kind->record->table, where.data, col, order.data,
+	    col, kind->record->table, where.data, col, order.data);
 	if (kind->dims[depth].type == DIM_STR_OPT)
 		sb_printf(&sql, " UNION ALL SELECT NULL, 2147483647 WHERE "
 		    "EXISTS (SELECT 1 FROM %s WHERE %s AND %s IS NULL)",
-		    kind->table, where.data, col);
+		    kind->record->table, where.data, col);
 	sb_str(&sql, " ORDER BY 2");
 	if (sql.failed || where.failed || order.failed)
 		api_error_oom(err);
@@ -147,9 +147,9 @@ earliest_by_series_sql(struct strbuf *sql, const struct chart_kind *kind,
 		    "(SELECT m.commit_timestamp AS t FROM %s m WHERE %s AND "
 		    "(%s) = (%s) AND m.commit_timestamp IS NOT NULL "
 		    "ORDER BY %sm.commit_timestamp LIMIT 1) x",
-		    cols.data, kind->table, where, order.data,
-		    cols.data, kind->table, where, cols.data, prev.data,
-		    order.data, kind->table, where, cols.data, prev.data,
+		    cols.data, kind->record->table, where, order.data,
+		    cols.data, kind->record->table, where, cols.data, prev.data,
+		    order.data, kind->record->table, where, cols.data, prev.data,
 		    back.data);
 	sb_free(&cols);
 	sb_free(&prev);
@@ -181,19 +181,19 @@ chart_query(struct db *db, const struct chart_key *key, bool values,
 		sb_str(&sql, "SELECT ");
 		series_name_sql(&sql, kind);
 		sb_printf(&sql, ", m.commit_sha, m.%s FROM %s m%s WHERE %s",
-		    kind->value_column, kind->table,
-		    kind->has_commit_timestamp ? "" :
+		    kind->value_column, kind->record->table,
+		    chart_has_commit_timestamp(kind) ? "" :
 		    " JOIN commits c ON c.commit_sha = m.commit_sha",
 		    where.data);
 		params[nparams++] = since;
 		sb_printf(&sql, " AND %s >= $%d::timestamptz",
-		    kind->has_commit_timestamp ? "m.commit_timestamp" :
+		    chart_has_commit_timestamp(kind) ? "m.commit_timestamp" :
 		    "c.timestamp", nparams);
-	} else if (kind->has_commit_timestamp)
+	} else if (chart_has_commit_timestamp(kind))
 		earliest_by_series_sql(&sql, kind, where.data);
 	else
 		sb_printf(&sql, "SELECT min(c.timestamp) FROM %s m JOIN commits "
-		    "c ON c.commit_sha = m.commit_sha WHERE %s", kind->table,
+		    "c ON c.commit_sha = m.commit_sha WHERE %s", kind->record->table,
 		    where.data);
 	if (sql.failed)
 		api_error_oom(err);

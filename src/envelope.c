@@ -419,6 +419,8 @@ kind_error(struct ctx *c)
 	return missing_member(c, "kind");
 }
 
+_Static_assert(KIND_MAX_FIELDS <= 32, "parse_record() has a bit per field");
+
 static int
 parse_record(struct ctx *c)
 {

@@ -13,13 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "charts.h"
 #include "config.h"
 #include "db.h"
-#include "socket.h"
 #include "log.h"
 #include "master.h"
 #include "pidfile.h"
 #include "privsep.h"
+#include "socket.h"
 
 #define IDENTITY_MAX	512
 
@@ -222,6 +223,7 @@ main(int argc, char *argv[])
 {
 	const char *path = CONFIG_DEFAULT_PATH, *addr = NULL;
 	const char *pid_path = NULL, *as_user = NULL;
+	char why[512];
 	int ch, test = 0;
 
 	while ((ch = getopt(argc, argv, "f:p:s:tu:Vh")) != -1) {
@@ -255,6 +257,13 @@ main(int argc, char *argv[])
 	if (optind != argc || (as_user != NULL && !test)) {
 		usage();
 		return 2;
+	}
+	/* What the tables must hold and the compiler could not check. */
+	if (record_kinds_check(record_kinds, KIND_COUNT, why,
+	    sizeof(why)) == -1 ||
+	    chart_kinds_check(chart_kinds, KIND_COUNT, why, sizeof(why)) == -1) {
+		log_msg(LOG_ERROR, "built with a bad table: %s", why);
+		return 1;
 	}
 	if (test)
 		return check(path, as_user);

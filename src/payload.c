@@ -339,7 +339,7 @@ all_groups(struct db *db, struct tree *t, struct json_object *groups,
 	size_t k, i, j;
 	int rc = 0;
 
-	for (k = 0; k < CHART_KIND_COUNT && rc == 0 && !t->failed; k++) {
+	for (k = 0; k < KIND_COUNT && rc == 0 && !t->failed; k++) {
 		rc = discover_groups(db, &chart_kinds[k], &glist, err);
 		for (i = 0; i < glist.n && rc == 0 && !t->failed; i++) {
 			if ((rc = discover_charts(db, &glist.keys[i], &clist,

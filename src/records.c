@@ -1,3 +1,4 @@
+/* The record-kind table, and what every kind's fields must be. */
 #include <stdio.h>
 #include <string.h>
 
@@ -100,20 +101,122 @@ check_query_measurement(const struct record *r, char *why, size_t whylen)
 	return 0;
 }
 
-#define FIELDS(a)	(a), sizeof(a) / sizeof((a)[0])
+#define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))
+#define FIELDS(a)	(a), NFIELDS(a)
+
+_Static_assert(NFIELDS(query_measurement_fields) <= KIND_MAX_FIELDS &&
+    NFIELDS(compression_time_fields) <= KIND_MAX_FIELDS &&
+    NFIELDS(compression_size_fields) <= KIND_MAX_FIELDS &&
+    NFIELDS(random_access_time_fields) <= KIND_MAX_FIELDS &&
+    NFIELDS(vector_search_run_fields) <= KIND_MAX_FIELDS,
+    "a kind has more than KIND_MAX_FIELDS fields");
 
 const struct kind record_kinds[KIND_COUNT] = {
-	{ "query_measurement", "query_measurements",
+	[KIND_QUERY_MEASUREMENT] = { "query_measurement", "query_measurements",
 	  FIELDS(query_measurement_fields), true, check_query_measurement },
-	{ "compression_time", "compression_times",
+	[KIND_COMPRESSION_TIME] = { "compression_time", "compression_times",
 	  FIELDS(compression_time_fields), false, NULL },
-	{ "compression_size", "compression_sizes",
+	[KIND_COMPRESSION_SIZE] = { "compression_size", "compression_sizes",
 	  FIELDS(compression_size_fields), false, NULL },
-	{ "random_access_time", "random_access_times",
-	  FIELDS(random_access_time_fields), false, NULL },
-	{ "vector_search_run", "vector_search_runs",
+	[KIND_RANDOM_ACCESS_TIME] = { "random_access_time",
+	  "random_access_times", FIELDS(random_access_time_fields), false,
+	  NULL },
+	[KIND_VECTOR_SEARCH_RUN] = { "vector_search_run", "vector_search_runs",
 	  FIELDS(vector_search_run_fields), false, NULL },
 };
+
+/* The field types measurement_id() hashes: a key field has one of them. */
+static bool
+hashed_type(enum field_type t)
+{
+	return t == FT_STR || t == FT_STR_OPT || t == FT_I32 || t == FT_F64;
+}
+
+static int
+check_kind(const struct kind *k, char *why, size_t whylen)
+{
+	const struct field *f;
+	size_t i, j;
+	bool keys = true;
+
+	if (k->nfields == 0 || k->nfields > KIND_MAX_FIELDS) {
+		snprintf(why, whylen, "%s: %zu fields, not 1 to %d", k->name,
+		    k->nfields, KIND_MAX_FIELDS);
+		return -1;
+	}
+	f = &k->fields[FIELD_COMMIT_SHA];
+	if (strcmp(f->name, "commit_sha") != 0 || f->type != FT_STR ||
+	    !f->key) {
+		snprintf(why, whylen, "%s: the first field is not the key "
+		    "string commit_sha", k->name);
+		return -1;
+	}
+	for (i = 0; i < k->nfields; i++) {
+		f = &k->fields[i];
+		if (f->name == NULL || f->namelen != strlen(f->name)) {
+			snprintf(why, whylen, "%s: field %zu has no name or a "
+			    "wrong length", k->name, i);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(k->fields[j].name, f->name) == 0) {
+				snprintf(why, whylen, "%s: two fields %s",
+				    k->name, f->name);
+				return -1;
+			}
+		if (f->key && !keys) {
+			snprintf(why, whylen, "%s: key field %s after a field "
+			    "that is not (measurement_id stops at the first)",
+			    k->name, f->name);
+			return -1;
+		}
+		keys = f->key;
+		if (f->key && !hashed_type(f->type)) {
+			snprintf(why, whylen, "%s: key field %s is of a type "
+			    "measurement_id does not hash", k->name, f->name);
+			return -1;
+		}
+		/* Else record_key_index_bytes() would not bound it. */
+		if (f->key && (f->type == FT_STR || f->type == FT_STR_OPT) &&
+		    f->max_bytes == 0) {
+			snprintf(why, whylen, "%s: key string %s has no limit "
+			    "(max_bytes)", k->name, f->name);
+			return -1;
+		}
+	}
+	if (record_key_index_bytes(k) > RECORD_BTREE_MAX_ITEM) {
+		snprintf(why, whylen, "%s: an index over the key columns may "
+		    "need %zu bytes, more than a btree entry's %d", k->name,
+		    record_key_index_bytes(k), RECORD_BTREE_MAX_ITEM);
+		return -1;
+	}
+	return 0;
+}
+
+int
+record_kinds_check(const struct kind *kinds, size_t n, char *why,
+    size_t whylen)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (kinds[i].name == NULL || kinds[i].table == NULL) {
+			snprintf(why, whylen, "record kind %zu: no row", i);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(kinds[j].name, kinds[i].name) == 0 ||
+			    strcmp(kinds[j].table, kinds[i].table) == 0) {
+				snprintf(why, whylen, "record kinds %s and %s: "
+				    "one name or table", kinds[j].name,
+				    kinds[i].name);
+				return -1;
+			}
+		if (check_kind(&kinds[i], why, whylen) == -1)
+			return -1;
+	}
+	return 0;
+}
 
 const struct kind *
 record_kind_find(const struct jp_str *name)

@@ -1,7 +1,9 @@
 /*
- * The record kinds of CONTRACT.md §2, as one table.  Parsing, validation,
- * hashing and the SQL all walk these definitions; nothing else knows the
- * field lists.
+ * The record kinds of CONTRACT.md §2, as one table.
+ * Parsing, validation, hashing, the SQL and the read side's chart kinds
+ * (charts.h) all walk these definitions; nothing else knows the field
+ * lists.  What the table must hold for that to work is checked by the
+ * compiler where it can be and by record_kinds_check() at start-up.
  */
 #ifndef BENCHINGEST_RECORDS_H
 #define BENCHINGEST_RECORDS_H
@@ -64,6 +66,16 @@ struct value {
 	} u;
 };
 
+/* The kinds, in table order: an index into record_kinds and chart_kinds. */
+enum kind_id {
+	KIND_QUERY_MEASUREMENT,
+	KIND_COMPRESSION_TIME,
+	KIND_COMPRESSION_SIZE,
+	KIND_RANDOM_ACCESS_TIME,
+	KIND_VECTOR_SEARCH_RUN,
+	KIND_COUNT
+};
+
 struct kind;
 
 struct record {
@@ -72,22 +84,36 @@ struct record {
 	struct value values[];	/* values[i] belongs to kind->fields[i] */
 };
 
+/*
+ * A kind: its fields in table order, the key fields first (measurement_id
+ * hashes them in that order and stops at the first other field), the
+ * first of them commit_sha.
+ */
 struct kind {
 	const char *name;	/* the "kind" member */
 	const char *table;
 	const struct field *fields;
 	size_t nfields;
-	bool stamps_commit_timestamp;
-	/* Rules of CONTRACT §3 step 5 that only this kind has. */
+	bool stamps_commit_timestamp;	/* the table has commit_timestamp */
+	/* Rules of validation step 5 that only this kind has. */
 	int (*check)(const struct record *, char *why, size_t whylen);
 };
 
 /* Every kind's first field, the one that must match commit.sha. */
 #define FIELD_COMMIT_SHA	0
-#define KIND_COUNT		5
+/* The most fields a kind may have: envelope.c keeps one bit for each. */
 #define KIND_MAX_FIELDS		16
 
 extern const struct kind record_kinds[KIND_COUNT];
+
+/*
+ * What the compiler cannot see of the table: every row there, names and
+ * tables unique, field counts, commit_sha first, key fields first and of
+ * a type measurement_id hashes, every key within a btree entry.  0, or -1
+ * with why filled; kinds is a table of n rows (record_kinds at start-up).
+ */
+int			 record_kinds_check(const struct kind *kinds, size_t n,
+			    char *why, size_t whylen);
 
 const struct kind	*record_kind_find(const struct jp_str *name);
 int			 record_field_find(const struct kind *,

@@ -10,7 +10,7 @@
 #include "strbuf.h"
 
 /* Room for "k" and every dimension name of every kind. */
-#define MAX_NAMES	(1 + CHART_KIND_COUNT * CHART_MAX_DIMS)
+#define MAX_NAMES	(1 + KIND_COUNT * CHART_MAX_DIMS)
 #define REPLACEMENT	0xFFFD
 
 static const char b64url[] =
@@ -238,7 +238,7 @@ slot(struct member *m, size_t *n, const struct jp_str *name)
 
 	if (jp_str_eq(name, "k"))
 		wanted = "k";
-	for (i = 0; i < CHART_KIND_COUNT && wanted == NULL; i++)
+	for (i = 0; i < KIND_COUNT && wanted == NULL; i++)
 		for (j = 0; j < chart_kinds[i].ndims && wanted == NULL; j++)
 			if (jp_str_eq(name, chart_kinds[i].dims[j].column))
 				wanted = chart_kinds[i].dims[j].column;
@@ -383,7 +383,7 @@ slug_decode(const char *slug, struct chart_key *key, struct api_error *err)
 		bad(err, "no string member \"k\"");
 		goto out;
 	}
-	for (i = 0; i < CHART_KIND_COUNT && key->kind == NULL; i++) {
+	for (i = 0; i < KIND_COUNT && key->kind == NULL; i++) {
 		if (jp_str_eq(&k->string, chart_kinds[i].chart_k))
 			key->kind = &chart_kinds[i];
 		else if (jp_str_eq(&k->string, chart_kinds[i].group_k)) {

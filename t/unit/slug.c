@@ -22,7 +22,7 @@ kind_named(const char *k)
 {
 	size_t i;
 
-	for (i = 0; i < CHART_KIND_COUNT; i++)
+	for (i = 0; i < KIND_COUNT; i++)
 		if (strcmp(chart_kinds[i].chart_k, k) == 0)
 			return &chart_kinds[i];
 	return NULL;
