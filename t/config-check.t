@@ -340,7 +340,7 @@ subtest 'statement_timeout: a statement over it is rolled back with 500; '
 	$locker->disconnect;
 	is($r->{status}, 500, 'the blocked ingest answers 500');
 	is_deeply($r->{json}, { error => 'internal' }, '... {"error":"internal"}');
-	is_deeply($s->row_counts, { map { $_ => 0 } @BenchTest::TABLES },
+	is_deeply($s->row_counts, { map { $_ => 0 } $s->tables },
 	    '... and wrote nothing, not even the commit');
 
 	$r = $s->ingest(BenchTest::envelope());

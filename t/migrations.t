@@ -92,6 +92,34 @@ $dbh->do('RESET enable_seqscan');
 like($plan, qr/Index Scan using query_measurements_chart_idx .*\n\s*Index Cond: \(ROW\(/,
     'the chart walk is one index probe on query_measurements_chart_idx') or diag($plan);
 
+# Each role's privileges, table by table: every table the migrations made
+# (commits and one per record kind) and nothing else.
+sub grants {
+	return { map { ("$_->[0] $_->[1]" => $_->[2]) } @{ $dbh->selectall_arrayref(q{
+	    SELECT grantee, table_name, string_agg(privilege_type, ',' ORDER BY privilege_type)
+	    FROM information_schema.role_table_grants
+	    WHERE grantee IN ('bench_ingest', 'bench_read') GROUP BY 1, 2}) } };
+}
+my @tables = $t->tables;
+cmp_ok(scalar @tables, '>=', 2, 'commits and the tables of the record kinds');
+is_deeply(grants(), { map { ("bench_ingest $_" => 'INSERT,SELECT,UPDATE',
+    "bench_read $_" => 'SELECT') } @tables },
+    'bench_ingest may SELECT, INSERT and UPDATE each table, bench_read SELECT, no more');
+
+# A record kind's table added to 001_tables.sql gets its grants from 003
+# without a line of its own.
+$dbh->do('CREATE TABLE new_kind_runs (measurement_id bigint PRIMARY KEY, '
+    . 'commit_sha text NOT NULL)');
+$dbh->do('CREATE TABLE unrelated (a int)');
+$out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$t->superuser_conninfo]}' 2>&1`;
+is($?, 0, 'the migrations re-run with a new table') or diag($out);
+is(grants()->{'bench_ingest new_kind_runs'}, 'INSERT,SELECT,UPDATE',
+    '... bench_ingest may write a new kind\'s table');
+is(grants()->{'bench_read new_kind_runs'}, 'SELECT', '... bench_read may read it');
+ok(!grants()->{'bench_ingest unrelated'} && !grants()->{'bench_read unrelated'},
+    '... and neither gets a table that is not a kind\'s');
+$dbh->do('DROP TABLE new_kind_runs, unrelated');
+
 # What bench_ingest may do, as bench_ingest.
 my $ingest = DBI->connect('dbi:Pg:' . $t->ingest_conninfo, undef, undef,
     { RaiseError => 0, PrintError => 0, AutoCommit => 1 });

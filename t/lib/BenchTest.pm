@@ -959,14 +959,21 @@ sub new_dbh {
 	return _connect($self->{cluster}, $self->{dbname}, $user);
 }
 
-our @TABLES = qw(commits query_measurements compression_times
-    compression_sizes random_access_times vector_search_runs);
+# The tables the migrations made: commits and one per record kind, each
+# keyed by measurement_id (as sql/003_roles.sql finds them).
+sub tables {
+	my ($self) = @_;
+	return ('commits', map { $_->[0] } @{ $self->dbh->selectall_arrayref(q{
+	    SELECT table_name FROM information_schema.columns
+	    WHERE table_schema = 'public' AND column_name = 'measurement_id'
+	    ORDER BY table_name}) });
+}
 
 sub row_counts {
 	my ($self) = @_;
 	my $dbh = $self->dbh;
 	return { map { $_ => 0 + $dbh->selectrow_array("SELECT count(*) FROM $_")
-	    } @TABLES };
+	    } $self->tables };
 }
 
 # Fills the (empty) database with a generated history of $commits
@@ -1021,8 +1028,7 @@ sub fill_history {
 	    SELECT row_number() OVER (), commit_sha, 'cohere', l, fl, th, 42, '{42}',
 		1, 2, 3, 1 FROM commits, unnest(ARRAY['flat', 'partitioned']) l,
 		unnest(ARRAY['vortex', 'parquet']) fl, unnest(ARRAY[0.8, 0.83, 0.9]) th});
-	$dbh->do("VACUUM ANALYZE $_") for qw(commits query_measurements
-	    compression_times compression_sizes random_access_times vector_search_runs);
+	$dbh->do("VACUUM ANALYZE $_") for $self->tables;
 	# A database at rest has its pages written back: reads should not pay for
 	# evicting the generator's dirty buffers.
 	$dbh->do('CHECKPOINT');
@@ -1162,7 +1168,8 @@ C<authorization>; C<health>; C<wait_cached($path, $timeout)> (until a GET
 of $path is answered from nginx's cache).
 
 Database: C<dbh> (superuser, AutoCommit), C<new_dbh> (a separate connection),
-C<row_counts>, C<@BenchTest::TABLES>, C<fill_history($commits)> (a generated
+C<tables> (commits and a table per record kind), C<row_counts>,
+C<fill_history($commits)> (a generated
 history for benchmarks).
 
 Processes: C<worker_pids> (the master's children but the read-cache
