@@ -17,38 +17,51 @@
 enum key_type { KEY_STRING, KEY_INT, KEY_TOKEN_FILE, KEY_LOG_LEVEL,
     KEY_LOG_DEST, KEY_FACILITY, KEY_MODE };
 
+/*
+ * A key: its name, how its value is read, where it goes, the range of an
+ * integer (or mode), and its default, written as in the file (NULL: none;
+ * max_concurrent_reads's follows from workers, in config_load()).
+ * benchingest.conf(5) documents every row with the same default
+ * (t/man-pages.t).
+ */
 struct key {
 	const char *name;
 	enum key_type type;
 	size_t offset;		/* into struct config */
-	long long min, max;	/* KEY_INT only */
+	long long min, max;	/* KEY_INT and KEY_MODE only */
+	const char *def;
 };
 
 #define OFF(m)	offsetof(struct config, m)
 
 static const struct key keys[] = {
-	{ "database", KEY_STRING, OFF(database), 0, 0 },
-	{ "workers", KEY_INT, OFF(workers), 1, CONFIG_WORKERS_MAX },
-	{ "max_requests", KEY_INT, OFF(max_requests), 0, INT_MAX },
-	{ "max_body_bytes", KEY_INT, OFF(max_body_bytes), 1, 1LL << 30 },
-	{ "ingest_token_file", KEY_TOKEN_FILE, OFF(ingest_token), 0, 0 },
+	{ "database", KEY_STRING, OFF(database), 0, 0, NULL },
+	{ "workers", KEY_INT, OFF(workers), 1, CONFIG_WORKERS_MAX, "2" },
+	{ "max_requests", KEY_INT, OFF(max_requests), 0, INT_MAX, "0" },
+	{ "max_body_bytes", KEY_INT, OFF(max_body_bytes), 1, 1LL << 30,
+	  "67108864" },
+	{ "ingest_token_file", KEY_TOKEN_FILE, OFF(ingest_token), 0, 0, NULL },
 	{ "revalidate_token_file", KEY_TOKEN_FILE, OFF(revalidate_token),
-	  0, 0 },
-	{ "statement_timeout", KEY_INT, OFF(statement_timeout), 0, INT_MAX },
-	{ "read_timeout", KEY_INT, OFF(read_timeout), 0, INT_MAX },
-	{ "max_concurrent_reads", KEY_INT, OFF(max_concurrent_reads), 1, 256 },
-	{ "log_level", KEY_LOG_LEVEL, OFF(log_level), 0, 0 },
-	{ "max_records", KEY_INT, OFF(max_records), 0, INT_MAX },
-	{ "max_string_bytes", KEY_INT, OFF(max_string_bytes), 1, 1LL << 30 },
-	{ "user", KEY_STRING, OFF(user), 0, 0 },
-	{ "shutdown_timeout", KEY_INT, OFF(shutdown_timeout), 1, 86400 },
-	{ "log_destination", KEY_LOG_DEST, OFF(log_dest), 0, 0 },
-	{ "log_file", KEY_STRING, OFF(log_file), 0, 0 },
-	{ "syslog_facility", KEY_FACILITY, OFF(syslog_facility), 0, 0 },
-	{ "pid_file", KEY_STRING, OFF(pid_file), 0, 0 },
-	{ "socket_user", KEY_STRING, OFF(socket_user), 0, 0 },
-	{ "socket_group", KEY_STRING, OFF(socket_group), 0, 0 },
-	{ "socket_mode", KEY_MODE, OFF(socket_mode), 0, 0777 },
+	  0, 0, NULL },
+	{ "statement_timeout", KEY_INT, OFF(statement_timeout), 0, INT_MAX,
+	  "30000" },
+	{ "read_timeout", KEY_INT, OFF(read_timeout), 0, INT_MAX, "10000" },
+	{ "max_concurrent_reads", KEY_INT, OFF(max_concurrent_reads), 1, 256,
+	  NULL },
+	{ "log_level", KEY_LOG_LEVEL, OFF(log_level), 0, 0, "info" },
+	{ "max_records", KEY_INT, OFF(max_records), 0, INT_MAX, "1000000" },
+	{ "max_string_bytes", KEY_INT, OFF(max_string_bytes), 1, 1LL << 30,
+	  "16777216" },
+	{ "user", KEY_STRING, OFF(user), 0, 0, NULL },
+	{ "shutdown_timeout", KEY_INT, OFF(shutdown_timeout), 1, 86400, "300" },
+	{ "log_destination", KEY_LOG_DEST, OFF(log_dest), 0, 0, "stderr" },
+	{ "log_file", KEY_STRING, OFF(log_file), 0, 0, NULL },
+	{ "syslog_facility", KEY_FACILITY, OFF(syslog_facility), 0, 0,
+	  "daemon" },
+	{ "pid_file", KEY_STRING, OFF(pid_file), 0, 0, NULL },
+	{ "socket_user", KEY_STRING, OFF(socket_user), 0, 0, NULL },
+	{ "socket_group", KEY_STRING, OFF(socket_group), 0, 0, NULL },
+	{ "socket_mode", KEY_MODE, OFF(socket_mode), 0, 0777, "0660" },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -270,20 +283,18 @@ config_load(const char *path, struct config *cfg, char *errbuf,
 	int lineno = 0, rc = -1;
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->workers = 2;
-	cfg->max_body_bytes = 64LL * 1024 * 1024;
-	cfg->statement_timeout = 30000;
-	cfg->read_timeout = 10000;
-	cfg->log_level = LOG_INFO;
-	cfg->max_records = 1000000;
-	cfg->max_string_bytes = 16LL * 1024 * 1024;
-	cfg->shutdown_timeout = 300;
-	cfg->log_dest = LOG_DEST_STDERR;
-	(void)log_facility_parse("daemon", &cfg->syslog_facility);
-	cfg->socket_mode = 0660;
+	/* Defaults read as the file's values are: one that fails is a bug. */
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].def != NULL && set_key(cfg, &keys[i], keys[i].def,
+		    why, sizeof(why)) == -1) {
+			snprintf(errbuf, errlen, "default of %s", why);
+			config_free(cfg);
+			return -1;
+		}
 
 	if ((fp = fopen(path, "re")) == NULL) {
 		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		config_free(cfg);
 		return -1;
 	}
 	while (fgets(line, sizeof(line), fp) != NULL) {

@@ -25,15 +25,32 @@ for my $page (@pages) {
 }
 
 
-# Keys as the parser knows them, read from the source so a new key without
-# documentation fails here.
+# Keys as the parser knows them, with their defaults, read from the table
+# in the source so that a new key without documentation, or a default
+# changed on one side only, fails here.
 my $config_c = slurp("$top/src/config.c");
+my %default;
+while ($config_c =~ /^\t\{ "([a-z_]+)", KEY_\w+, OFF\(\w+\),\s+[^,]+, [^,]+,\s+(NULL|"[^"]*") \},$/mg) {
+	$default{$1} = $2 eq 'NULL' ? undef : substr($2, 1, -1);
+}
 my @keys = $config_c =~ /^\t\{ "([a-z_]+)", KEY_/mg;
 ok(@keys >= 8, 'found the config keys in src/config.c') or diag(scalar @keys);
+is_deeply([sort keys %default], [sort @keys], '... each with its default');
 my $conf5 = slurp("$top/man/benchingest.conf.5");
 for my $key (@keys) {
 	like($conf5, qr/^\.B(?:R)? \Q$key\E\b|^\.TP\n\.B \Q$key\E/m,
 	    "benchingest.conf(5) documents $key");
+	# Its entry, up to the first .IP, as text: "Integer, 1 to 256. Default: 2."
+	my ($entry) = $conf5 =~ /^\.TP\n\.B \Q$key\E\n(.*?)^\.(?:IP|TP|SS|SH)\b/ms;
+	$entry = join ' ', map { s/^\.[BIR]{1,2} //r } split /\n/, $entry // '';
+	$entry =~ s/ \././g;
+	if (defined $default{$key}) {
+		like($entry, qr/\bDefault: \Q$default{$key}\E[ .]/,
+		    "... with the default of the table, $default{$key}");
+	} else {
+		like($entry, qr/\b(?:No default|Required)\b|\bDefault: [a-z]/,
+		    '... with no default, as in the table, or one it derives');
+	}
 }
 
 my $main_c = slurp("$top/src/main.c");
