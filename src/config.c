@@ -1,3 +1,4 @@
+/* benchingest.conf: the key table, the parser, token files. */
 #include <sys/stat.h>
 
 #include <ctype.h>

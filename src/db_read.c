@@ -1,4 +1,4 @@
-/* Read transactions: one snapshot per read, every statement under a deadline. */
+/* Read transactions: a snapshot per read, each statement under a deadline. */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>

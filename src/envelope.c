@@ -1,3 +1,4 @@
+/* The ingest envelope, parsed strictly into typed records, then validated. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* The read cache's generation and the listener's lease, in shared memory. */
 #include <sys/mman.h>
 #include <sys/random.h>
 

@@ -1,3 +1,4 @@
+/* A JSON writer sink that gzips and keeps the compressed bytes. */
 #include <limits.h>
 #include <string.h>
 

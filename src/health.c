@@ -1,4 +1,4 @@
-/* GET /api/health: whether the database answers, its latest commit, row counts. */
+/* GET /api/health: does the database answer, latest commit, row counts. */
 #include <stdio.h>
 
 #include "db_health.h"

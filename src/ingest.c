@@ -1,3 +1,4 @@
+/* POST /api/ingest: validation steps in order, then the write. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* The strict JSON pull parser over a mutable buffer. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* The streaming JSON writer: JSON.stringify's bytes through a buffer. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* The listener child: LISTEN bench_data, advance the generation, ping. */
 #include <sys/prctl.h>
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* Dropping root for the configured user, for good. */
 #include <sys/types.h>
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* The read handler: parse once, answer nginx's key probe, or build and reply. */
+/* Read routes: parse once, then answer nginx's key probe or build and reply. */
 #include <stdlib.h>
 #include <string.h>
 

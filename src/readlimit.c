@@ -1,3 +1,4 @@
+/* The read slots (max_concurrent_reads), in memory shared with the master. */
 #include <sys/mman.h>
 
 #include <stdatomic.h>

@@ -1,3 +1,4 @@
+/* Slugs: the canonical encoding of a chart key, and the lenient decoding. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>

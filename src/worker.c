@@ -1,3 +1,4 @@
+/* One worker: its session, the accept loop, one log line per request. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
