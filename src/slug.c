@@ -267,10 +267,13 @@ find(const struct member *m, size_t n, const char *name)
 
 /*
  * JSON.parse of an object, keeping the last value of each member a key
- * reads; other members are checked and skipped, however deep.
+ * reads; other members are checked and skipped, however deep.  The
+ * opposite of envelope.c's parse_members(), which takes exactly its
+ * members, each once: a slug is read as leniently as the reference
+ * reads it, an envelope as strictly as the contract demands.
  */
 static int
-parse_members(char *json, size_t len, struct member *m, size_t *count,
+lenient_members(char *json, size_t len, struct member *m, size_t *count,
     struct api_error *err)
 {
 	struct member *s;
@@ -378,7 +381,7 @@ slug_decode(const char *slug, struct chart_key *key, struct api_error *err)
 	}
 	len = base64_lenient((const unsigned char *)dot + 1, n, raw);
 	len = utf8_repair(raw, len, json);
-	if (parse_members(json, len, m, &n, err) == -1)
+	if (lenient_members(json, len, m, &n, err) == -1)
 		goto out;
 	if ((k = find(m, n, "k")) == NULL || k->type != JP_STRING) {
 		bad(err, "no string member \"k\"");
