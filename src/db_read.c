@@ -2,22 +2,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
-#include <time.h>
-
+#include "clock.h"
 #include "db_read.h"
 
 /* A cancelled read's answer is awaited this long before the link is cut. */
 #define CANCEL_GRACE_MS		1000
-
-/* Milliseconds on the monotonic clock: a read's deadline. */
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 db_read_begin(struct db *db, long long timeout_ms, struct api_error *err)
@@ -25,7 +14,7 @@ db_read_begin(struct db *db, long long timeout_ms, struct api_error *err)
 	PGresult *res;
 
 	db->read_timeout = timeout_ms;
-	db->read_deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	db->read_deadline = timeout_ms > 0 ? clock_ms() + timeout_ms : 0;
 	if ((res = db_run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	    0, NULL, err)) == NULL)
 		return -1;
@@ -56,7 +45,7 @@ await_answer(struct db *db)
 	char why[256];
 
 	while (PQisBusy(db->conn)) {
-		left = until != 0 ? until - now_ms() : -1;
+		left = until != 0 ? until - clock_ms() : -1;
 		if (until != 0 && left <= 0) {
 			if (late) {
 				db_drop(db);
@@ -67,7 +56,7 @@ await_answer(struct db *db)
 				PQcancel(cancel, why, sizeof(why));
 				PQfreeCancel(cancel);
 			}
-			until = now_ms() + CANCEL_GRACE_MS;
+			until = clock_ms() + CANCEL_GRACE_MS;
 			continue;
 		}
 		pfd.revents = 0;
@@ -87,7 +76,7 @@ db_read_query(struct db *db, const char *sql, int nparams,
 	PGresult *res = NULL, *r;
 	bool in_time;
 
-	in_time = db->read_deadline == 0 || now_ms() < db->read_deadline;
+	in_time = db->read_deadline == 0 || clock_ms() < db->read_deadline;
 	if (in_time && PQsendQueryParams(db->conn, sql, nparams, NULL, params,
 	    NULL, NULL, 0) == 1) {
 		in_time = await_answer(db);

@@ -33,12 +33,10 @@ void	generation_advance(void);
 /* A listener's session started or ended. */
 void	generation_set_listening(bool);
 /*
- * The listener's session answered a query sent at sent_ms: every
- * notification committed before then has been counted.
+ * The listener's session answered a query sent at sent_ms (clock_ms()):
+ * every notification committed before then has been counted.
  */
 void	generation_confirm(long long sent_ms);
-/* Milliseconds on a clock every process of the host shares. */
-long long generation_now_ms(void);
 /* The master reaped listener pid, however it ended. */
 void	generation_listener_gone(int pid);
 bool	generation_listening(void);

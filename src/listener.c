@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "child.h"
+#include "clock.h"
 #include "db.h"
 #include "generation.h"
 #include "listener.h"
@@ -98,10 +99,10 @@ listen_loop(PGconn *conn, const sigset_t *waitmask)
 {
 	struct pollfd pfd = { .fd = PQsocket(conn), .events = POLLIN };
 	struct timespec wait;
-	long long ping_sent = 0, last_ping = generation_now_ms(), now, due;
+	long long ping_sent = 0, last_ping = clock_ms(), now, due;
 
 	while (!child_stopping) {
-		now = generation_now_ms();
+		now = clock_ms();
 		if (ping_sent != 0 && now - ping_sent > PING_TIMEOUT_MS) {
 			log_msg(LOG_WARN, "listener: the database stopped "
 			    "answering");

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "clock.h"
 #include "generation.h"
 #include "listener.h"
 #include "log.h"
@@ -78,15 +79,6 @@ on_signal(int sig)
 		got_usr1 = 1;
 	else
 		got_stop = 1;
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static const char *
@@ -202,7 +194,7 @@ spawn_missing(const struct config *cfg, int listen_fd, unsigned cohort,
 static void
 stop_children(unsigned cohort, bool all, long long timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = clock_ms() + timeout_ms;
 	int i;
 
 	for (i = 0; i < MAX_CHILDREN; i++) {
@@ -365,7 +357,7 @@ stop(struct config *cfg, const sigset_t *origmask)
 			reap(0);
 			continue;
 		}
-		now = now_ms();
+		now = clock_ms();
 		wait = kill_overdue(now, cfg->shutdown_timeout);
 		if (wait == -1) {
 			/* All that is left has had its SIGKILL. */
@@ -437,10 +429,10 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 			if (reap(cohort) && backoff.delay == 0) {
 				log_msg(LOG_WARN, "workers are dying at start; "
 				    "waiting before respawning");
-				backoff.until = now_ms() + CRASH_WAIT_MS;
+				backoff.until = clock_ms() + CRASH_WAIT_MS;
 			}
 		}
-		now = now_ms();
+		now = clock_ms();
 		wait = kill_overdue(now, cfg->shutdown_timeout);
 		if (now < backoff.until)
 			wait = earlier(wait, backoff.until - now);

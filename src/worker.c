@@ -9,6 +9,7 @@
 #include <fcgiapp.h>
 
 #include "child.h"
+#include "clock.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
@@ -47,25 +48,16 @@ log_request(const struct http_request *req, double ms)
 	    reason[0] ? " reason=\"" : "", reason, reason[0] ? "\"" : "");
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void
 handle(FCGX_Request *fcgx, struct route_ctx *ctx)
 {
 	struct http_request req;
-	double start = now_ms();
+	long long start = clock_us();
 
 	http_request_init(&req, fcgx);
 	routes_dispatch(&req, ctx);
 	if (!req.summary.quiet)
-		log_request(&req, now_ms() - start);
+		log_request(&req, (double)(clock_us() - start) / 1000);
 	http_request_free(&req);
 }
 
