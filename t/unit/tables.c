@@ -8,6 +8,8 @@
  * table, what the table says the database must have: "table column type
  * nullable", as information_schema.columns names them;
  * t/record-kinds-match-schema.t compares that with a migrated database.
+ * With --fields, one line per field, "kind table field type key|value",
+ * types as doc/ingest-api.md writes them, for t/doc-record-kinds.t.
  */
 #include <stdio.h>
 #include <string.h>
@@ -49,6 +51,41 @@ print_columns(void)
 			printf("%s commit_timestamp timestamp with time zone "
 			    "YES\n", k->table);
 	}
+}
+
+static const char *
+doc_type(enum field_type t)
+{
+	switch (t) {
+	case FT_STR:
+		return "str";
+	case FT_STR_OPT:
+		return "str?";
+	case FT_I32:
+		return "i32";
+	case FT_I64:
+		return "i64";
+	case FT_I64_OPT:
+		return "i64?";
+	case FT_I64_ARR:
+		return "i64[]";
+	case FT_F64:
+		return "f64";
+	}
+	return "?";
+}
+
+static void
+print_fields(void)
+{
+	const struct kind *k;
+	size_t i;
+
+	for (k = record_kinds; k < record_kinds + KIND_COUNT; k++)
+		for (i = 0; i < k->nfields; i++)
+			printf("%s %s %s %s %s\n", k->name, k->table,
+			    k->fields[i].name, doc_type(k->fields[i].type),
+			    k->fields[i].key ? "key" : "value");
 }
 
 /* The real tables, copied, for one thing to be broken. */
@@ -195,6 +232,10 @@ main(int argc, char *argv[])
 {
 	if (argc > 1 && strcmp(argv[1], "--columns") == 0) {
 		print_columns();
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "--fields") == 0) {
+		print_fields();
 		return 0;
 	}
 	record_checks();
