@@ -1,7 +1,7 @@
--- Least-privilege roles (CONTRACT.md §6).  bench_ingest, which benchingest
--- connects as, may read, insert and update the tables and nothing else:
--- no DELETE, no TRUNCATE, no DDL.  bench_read may only read.  Passwords are
--- the administrator's to set (ALTER ROLE ... PASSWORD).
+-- Least-privilege roles (doc/ingest-api.md §7).  bench_ingest, which
+-- benchingest connects as, may read, insert and update the tables and
+-- nothing else: no DELETE, no TRUNCATE, no DDL.  bench_read may only read.
+-- Passwords are the administrator's to set (ALTER ROLE ... PASSWORD).
 
 DO $$
 BEGIN

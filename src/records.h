@@ -1,5 +1,5 @@
 /*
- * The record kinds of CONTRACT.md §2, as one table.
+ * The record kinds of doc/ingest-api.md §3, as one table.
  * Parsing, validation, hashing, the SQL and the read side's chart kinds
  * (charts.h) all walk these definitions; nothing else knows the field
  * lists.  What the table must hold for that to work is checked by the
@@ -95,7 +95,7 @@ struct kind {
 	const struct field *fields;
 	size_t nfields;
 	bool stamps_commit_timestamp;	/* the table has commit_timestamp */
-	/* Rules of validation step 5 that only this kind has. */
+	/* Rules of check 5 (doc/ingest-api.md §4) only this kind has. */
 	int (*check)(const struct record *, char *why, size_t whylen);
 };
 

@@ -256,7 +256,7 @@ for my $c (['0', '0'], ['-0.0', '-0'], ['5e-324', '5e-324'],
 	    'commit_sha = $1', $e->{commit}{sha}), $text, "... stored as $text");
 }
 {
-	# -0.0 and 0.0 are different keys (CONTRACT §5): two rows.
+	# -0.0 and 0.0 are different keys (doc/ingest-api.md §6): two rows.
 	my $e = fresh_envelope();
 	my $zero = { %{ $e->{records}[4] } };
 	push @{ $e->{records} }, $zero;

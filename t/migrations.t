@@ -1,8 +1,8 @@
 #!/usr/bin/perl
-# sql/ migrations: safe to re-run, create the commits table of CONTRACT.md
-# §6 (the fact tables: t/record-kinds-match-schema.t) with its indexes and
-# the read API's own, and give bench_ingest and bench_read exactly their
-# grants.
+# sql/ migrations: safe to re-run, create the commits table of
+# doc/ingest-api.md §7 (the fact tables: t/record-kinds-match-schema.t) with
+# its indexes and the read API's own, and give bench_ingest and bench_read
+# exactly their grants.
 use strict;
 use warnings;
 use FindBin;

@@ -1,6 +1,6 @@
 /*
- * Every rule of CONTRACT.md §3 steps 3 to 5, each with a case that passes
- * and one that fails, checked for its exact status, error class,
+ * Every rule of doc/ingest-api.md §4 checks 3 to 5, each with a case that
+ * passes and one that fails, checked for its exact status, error class,
  * record_index and the path the message names.
  */
 #include <stdlib.h>
