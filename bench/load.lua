@@ -1,9 +1,11 @@
 -- wrk script for bench/load: three ingests of overlapping commits for every
--- health read.  The envelopes come from files that bench/load writes.
+-- health read, or only ingests with BENCH_LOAD_INGEST_ONLY set.  The
+-- envelopes come from files that bench/load writes.
 local bodies = {}
 local n = 0
 local token = os.getenv("BENCH_LOAD_TOKEN")
 local dir = os.getenv("BENCH_LOAD_DIR")
+local health = os.getenv("BENCH_LOAD_INGEST_ONLY") == nil
 
 function init(args)
 	local i = 1
@@ -18,7 +20,7 @@ end
 
 function request()
 	n = n + 1
-	if n % 4 == 0 then
+	if health and n % 4 == 0 then
 		return wrk.format("GET", "/api/health")
 	end
 	local body = bodies[(n % #bodies) + 1]

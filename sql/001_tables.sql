@@ -1,5 +1,6 @@
--- The six tables of CONTRACT.md §6.  Idempotent: existing tables, including
--- ones the previous stack created with extra columns, are left as they are.
+-- The six tables of doc/ingest-api.md §7.  Idempotent: existing tables,
+-- including ones the previous stack created with extra columns, are left as
+-- they are.
 
 CREATE TABLE IF NOT EXISTS commits (
 	commit_sha      text PRIMARY KEY,

@@ -1,4 +1,4 @@
--- The read-path indexes that deployed databases already have (CONTRACT.md
+-- The read-path indexes that deployed databases already have (doc/ingest-api.md
 -- §6).  Named explicitly so that re-running finds them.
 
 CREATE INDEX IF NOT EXISTS commits_timestamp_idx

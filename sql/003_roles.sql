@@ -1,7 +1,7 @@
--- Least-privilege roles (CONTRACT.md §6).  bench_ingest, which benchingest
--- connects as, may read, insert and update the six tables and nothing else:
--- no DELETE, no TRUNCATE, no DDL.  bench_read may only read.  Passwords are
--- the administrator's to set (ALTER ROLE ... PASSWORD).
+-- Least-privilege roles (doc/ingest-api.md §7).  bench_ingest, which
+-- benchingest connects as, may read, insert and update the tables and
+-- nothing else: no DELETE, no TRUNCATE, no DDL.  bench_read may only read.
+-- Passwords are the administrator's to set (ALTER ROLE ... PASSWORD).
 
 DO $$
 BEGIN
@@ -16,15 +16,27 @@ $$;
 
 GRANT USAGE ON SCHEMA public TO bench_ingest, bench_read;
 
-GRANT SELECT, INSERT, UPDATE ON commits, query_measurements,
-	compression_times, compression_sizes, random_access_times,
-	vector_search_runs TO bench_ingest;
-REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON commits, query_measurements,
-	compression_times, compression_sizes, random_access_times,
-	vector_search_runs FROM bench_ingest;
-
-GRANT SELECT ON commits, query_measurements, compression_times,
-	compression_sizes, random_access_times, vector_search_runs TO bench_read;
-REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON commits,
-	query_measurements, compression_times, compression_sizes,
-	random_access_times, vector_search_runs FROM bench_read;
+-- The tables are those 001_tables.sql makes: commits, and a table keyed by
+-- measurement_id for each record kind.  They are found rather than listed,
+-- so that a kind added to 001 gets its grants here with no line of its own.
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOR t IN SELECT c.relname FROM pg_class c
+	    JOIN pg_namespace n ON n.oid = c.relnamespace
+	    WHERE n.nspname = 'public' AND c.relkind = 'r' AND
+		(c.relname = 'commits' OR EXISTS (SELECT FROM pg_attribute a
+		    WHERE a.attrelid = c.oid AND a.attname = 'measurement_id'
+		    AND NOT a.attisdropped))
+	LOOP
+		EXECUTE format('GRANT SELECT, INSERT, UPDATE ON public.%I '
+		    'TO bench_ingest', t);
+		EXECUTE format('REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER '
+		    'ON public.%I FROM bench_ingest', t);
+		EXECUTE format('GRANT SELECT ON public.%I TO bench_read', t);
+		EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE, '
+		    'REFERENCES, TRIGGER ON public.%I FROM bench_read', t);
+	END LOOP;
+END
+$$;

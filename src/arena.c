@@ -1,3 +1,4 @@
+/* The request arena: chunks freed all at once with the request. */
 #include <stdint.h>
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* Bearer tokens: the exact header form, compared in constant time. */
 #include <string.h>
 
 #include "auth.h"

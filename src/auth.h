@@ -1,4 +1,4 @@
-/* Bearer tokens (CONTRACT.md §3 step 1, §7). */
+/* Bearer tokens (doc/ingest-api.md §1, §4 check 1). */
 #ifndef BENCHINGEST_AUTH_H
 #define BENCHINGEST_AUTH_H
 

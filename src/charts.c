@@ -1,9 +1,13 @@
+/* The chart-kind table: keys, series, titles of each kind's charts. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "charts.h"
+
+#define NDIMS(a)	(sizeof(a) / sizeof((a)[0]))
+#define DIMS(a)		(a), NDIMS(a)
 
 static const struct dim query_dims[] = {
 	{ "dataset", DIM_STR },
@@ -27,6 +31,12 @@ static const struct dim vector_search_dims[] = {
 	{ "layout", DIM_STR },
 	{ "threshold", DIM_F64 },
 };
+
+_Static_assert(NDIMS(query_dims) <= CHART_MAX_DIMS &&
+    NDIMS(compression_dims) <= CHART_MAX_DIMS &&
+    NDIMS(random_access_dims) <= CHART_MAX_DIMS &&
+    NDIMS(vector_search_dims) <= CHART_MAX_DIMS,
+    "a chart kind has more than CHART_MAX_DIMS dimensions");
 
 static char *
 format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -147,28 +157,156 @@ vector_search_chart_name(const struct dim_value *v)
 	return format("threshold %s", v[2].text);
 }
 
-const struct chart_kind chart_kinds[CHART_KIND_COUNT] = {
-	{ "QueryMeasurement", "QueryGroup", "qm", "qmg",
-	  "query_measurements", query_dims, 5, 4,
-	  { "engine", "format" }, "value_ns", "time_ns", true,
+#define RECORD(id)	[id] = { &record_kinds[id]
+
+const struct chart_kind chart_kinds[KIND_COUNT] = {
+	RECORD(KIND_QUERY_MEASUREMENT), "QueryMeasurement", "QueryGroup",
+	  "qm", "qmg", DIMS(query_dims), 4,
+	  { "engine", "format" }, "value_ns", "time_ns",
 	  query_group_name, query_chart_name, " " },
-	{ "CompressionTime", "CompressionTimeGroup", "ct", "ctg",
-	  "compression_times", compression_dims, 2, 0,
-	  { "format", "op" }, "value_ns", "time_ns", false,
+	RECORD(KIND_COMPRESSION_TIME), "CompressionTime",
+	  "CompressionTimeGroup", "ct", "ctg", DIMS(compression_dims), 0,
+	  { "format", "op" }, "value_ns", "time_ns",
 	  compression_time_group_name, compression_chart_name, ": " },
-	{ "CompressionSize", "CompressionSizeGroup", "cs", "csg",
-	  "compression_sizes", compression_dims, 2, 0,
-	  { "format" }, "value_bytes", "bytes", false,
+	RECORD(KIND_COMPRESSION_SIZE), "CompressionSize",
+	  "CompressionSizeGroup", "cs", "csg", DIMS(compression_dims), 0,
+	  { "format" }, "value_bytes", "bytes",
 	  compression_size_group_name, compression_chart_name, ": " },
-	{ "RandomAccess", "RandomAccessGroup", "rat", "rag",
-	  "random_access_times", random_access_dims, 1, 0,
-	  { "format" }, "value_ns", "time_ns", false,
+	RECORD(KIND_RANDOM_ACCESS_TIME), "RandomAccess", "RandomAccessGroup",
+	  "rat", "rag", DIMS(random_access_dims), 0,
+	  { "format" }, "value_ns", "time_ns",
 	  random_access_group_name, random_access_chart_name, ": " },
-	{ "VectorSearch", "VectorSearchGroup", "vsr", "vsg",
-	  "vector_search_runs", vector_search_dims, 3, 2,
-	  { "flavor" }, "value_ns", "time_ns", false,
+	RECORD(KIND_VECTOR_SEARCH_RUN), "VectorSearch", "VectorSearchGroup",
+	  "vsr", "vsg", DIMS(vector_search_dims), 2,
+	  { "flavor" }, "value_ns", "time_ns",
 	  vector_search_group_name, vector_search_chart_name, ", " },
 };
+
+bool
+chart_has_commit_timestamp(const struct chart_kind *kind)
+{
+	return kind->record->stamps_commit_timestamp;
+}
+
+/* The field types of a dimension: DIM_STR_OPT is FT_STR_OPT, and so on. */
+static bool
+dim_matches(enum dim_type d, enum field_type f)
+{
+	switch (d) {
+	case DIM_STR:
+		return f == FT_STR;
+	case DIM_STR_OPT:
+		return f == FT_STR_OPT;
+	case DIM_I32:
+		return f == FT_I32;
+	case DIM_F64:
+		return f == FT_F64;
+	}
+	return false;
+}
+
+/* Where column is among the dimensions and series columns, or -1. */
+static int
+key_column(const struct chart_kind *c, const char *column)
+{
+	size_t i, n;
+
+	for (i = 0; i < c->ndims; i++)
+		if (strcmp(c->dims[i].column, column) == 0)
+			return (int)i;
+	for (n = 0; c->series_columns[n] != NULL; n++)
+		if (strcmp(c->series_columns[n], column) == 0)
+			return (int)(c->ndims + n);
+	return -1;
+}
+
+static int
+check_chart_kind(const struct chart_kind *c, char *why, size_t whylen)
+{
+	const struct kind *k = c->record;
+	const struct field *f;
+	size_t i, keys = 0, series;
+	int at;
+
+	if (c->ndims == 0 || c->ndims > CHART_MAX_DIMS ||
+	    c->ngroup_dims > c->ndims) {
+		snprintf(why, whylen, "%s: %zu dimensions, %zu of the group",
+		    c->chart_k, c->ndims, c->ngroup_dims);
+		return -1;
+	}
+	for (series = 0; series <= CHART_MAX_SERIES_COLUMNS &&
+	    c->series_columns[series] != NULL; series++)
+		;
+	if (series == 0 || series > CHART_MAX_SERIES_COLUMNS) {
+		snprintf(why, whylen, "%s: %zu series columns", c->chart_k,
+		    series);
+		return -1;
+	}
+	/* Every key field but commit_sha, once, as a dimension or series. */
+	for (i = FIELD_COMMIT_SHA + 1; i < k->nfields && k->fields[i].key;
+	    i++) {
+		f = &k->fields[i];
+		if ((at = key_column(c, f->name)) == -1) {
+			snprintf(why, whylen, "%s: key field %s is neither a "
+			    "dimension nor a series column", c->chart_k,
+			    f->name);
+			return -1;
+		}
+		if ((size_t)at < c->ndims ? !dim_matches(c->dims[at].type,
+		    f->type) : f->type != FT_STR) {
+			snprintf(why, whylen, "%s: %s has another type than "
+			    "its field", c->chart_k, f->name);
+			return -1;
+		}
+		keys++;
+	}
+	if (keys != c->ndims + series) {
+		snprintf(why, whylen, "%s: a dimension or series column that "
+		    "is not a key field of %s, or one named twice", c->chart_k,
+		    k->name);
+		return -1;
+	}
+	for (i = 0; i < k->nfields; i++)
+		if (strcmp(k->fields[i].name, c->value_column) == 0)
+			break;
+	if (i == k->nfields || k->fields[i].type != FT_I64) {
+		snprintf(why, whylen, "%s: value column %s is not an integer "
+		    "field of %s", c->chart_k, c->value_column, k->name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+chart_kinds_check(const struct chart_kind *kinds, size_t n, char *why,
+    size_t whylen)
+{
+	const char *a, *b;
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		if (kinds[i].record != &record_kinds[i] ||
+		    kinds[i].chart_k == NULL || kinds[i].group_k == NULL) {
+			snprintf(why, whylen, "chart kind %zu: no row, or not "
+			    "the row of record kind %zu", i, i);
+			return -1;
+		}
+	/* The "k" of a slug says its kind and whether it names a group. */
+	for (i = 0; i < 2 * n; i++)
+		for (j = 0; j < i; j++) {
+			a = i % 2 ? kinds[i / 2].group_k : kinds[i / 2].chart_k;
+			b = j % 2 ? kinds[j / 2].group_k : kinds[j / 2].chart_k;
+			if (strcmp(a, b) == 0) {
+				snprintf(why, whylen, "two chart kinds name "
+				    "slugs \"%s\"", a);
+				return -1;
+			}
+		}
+	for (i = 0; i < n; i++)
+		if (check_chart_kind(&kinds[i], why, whylen) == -1)
+			return -1;
+	return 0;
+}
 
 size_t
 chart_key_ndims(const struct chart_key *key)

@@ -1,15 +1,21 @@
 /*
- * The read side's view of the five record kinds, as one table: how a chart
- * and its group are keyed (the dimensions, in slug order, which are also the
- * order of the table's read index), how series are named, which column is
- * plotted, and how charts and groups are titled.  Discovery, slugs, queries
- * and names all walk these definitions.
+ * The read side's view of the record kinds, as one table with a row per
+ * kind (records.h): how a chart and its group are keyed (the dimensions,
+ * in slug order, which are also the order of the table's read index), how
+ * series are named, which column is plotted, and how charts and groups
+ * are titled.  Discovery, slugs, queries and names all walk these
+ * definitions.  A chart's dimensions and its series columns are together
+ * its kind's key fields but commit_sha, so that every row of the table
+ * belongs to exactly one point of one series of one chart;
+ * chart_kinds_check() checks that and the rest at start-up.
  */
 #ifndef BENCHINGEST_CHARTS_H
 #define BENCHINGEST_CHARTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "records.h"
 
 enum dim_type {
 	DIM_STR,
@@ -33,32 +39,44 @@ struct dim_value {
 };
 
 struct chart_kind {
+	const struct kind *record;	/* its record kind: table, fields */
 	const char *chart_k;		/* slug "k" of a chart */
 	const char *group_k;		/* slug "k" of its group */
 	const char *chart_prefix;
 	const char *group_prefix;
-	const char *table;
 	const struct dim *dims;
 	size_t ndims;			/* a chart's key: all of dims */
 	size_t ngroup_dims;		/* a group's key: the first of them */
-	/* Columns whose values, joined by ':', name a series of a chart. */
-	const char *series_columns[CHART_MAX_SERIES_COLUMNS + 1];
-	const char *value_column;
-	const char *unit_kind;
 	/*
-	 * Rows carry their commit's timestamp, so no join with commits, and an
-	 * index orders them by dims, series columns, commit_timestamp DESC.
+	 * Columns whose values, joined by ':', name a series of a chart; a
+	 * value holding ':' is escaped (chart_sql.c, series_name_sql()).
 	 */
-	bool has_commit_timestamp;
+	const char *series_columns[CHART_MAX_SERIES_COLUMNS + 1];
+	const char *value_column;	/* an integer field */
+	const char *unit_kind;
 	/* Titles from the dimension values; NULL when out of memory. */
 	char *(*group_name)(const struct dim_value *);
 	char *(*chart_name)(const struct dim_value *);
 	const char *display_sep;	/* between group and chart name */
 };
 
-#define CHART_KIND_COUNT	5
+/* Indexed by enum kind_id, as record_kinds. */
+extern const struct chart_kind chart_kinds[KIND_COUNT];
 
-extern const struct chart_kind chart_kinds[CHART_KIND_COUNT];
+/*
+ * Rows of kind carry their commit's timestamp (its record kind stamps
+ * it), so no join with commits, and an index orders them by dims, series
+ * columns, commit_timestamp DESC.
+ */
+bool	chart_has_commit_timestamp(const struct chart_kind *);
+/*
+ * What the compiler cannot see: every row there, linked to the record
+ * kind of its index, dimensions and series columns that are exactly that
+ * kind's key fields but commit_sha, of matching types, the value column an
+ * integer field, unique slug names.  0, or -1 with why filled.
+ */
+int	chart_kinds_check(const struct chart_kind *kinds, size_t n,
+	    char *why, size_t whylen);
 
 /* A chart, or (group == true) a group of charts. */
 struct chart_key {

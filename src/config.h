@@ -4,6 +4,9 @@
 
 #include "log.h"
 
+/* The largest "workers": the master's child table is sized from it. */
+#define CONFIG_WORKERS_MAX	256
+
 struct config {
 	char *database;			/* libpq conninfo */
 	long long workers;
@@ -12,10 +15,20 @@ struct config {
 	char *ingest_token;		/* NULL: not configured */
 	char *revalidate_token;
 	long long statement_timeout;	/* milliseconds, 0: none */
+	long long read_timeout;		/* one read request, ms, 0: none */
+	long long max_concurrent_reads;	/* workers reading at once */
 	enum log_level log_level;
 	long long max_records;		/* records in one envelope */
 	long long max_string_bytes;	/* any one decoded string */
 	char *user;			/* workers run as this user */
+	long long shutdown_timeout;	/* seconds a stopping child may take */
+	enum log_dest log_dest;
+	char *log_file;			/* log_dest == LOG_DEST_FILE */
+	int syslog_facility;
+	char *pid_file;			/* NULL: none */
+	char *socket_user;		/* -s PATH: owner, group, mode */
+	char *socket_group;
+	long long socket_mode;
 };
 
 #define CONFIG_DEFAULT_PATH	SYSCONFDIR "/benchingest.conf"

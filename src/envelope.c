@@ -1,3 +1,4 @@
+/* The ingest envelope, parsed strictly into typed records, then validated. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -120,12 +121,6 @@ missing_member(struct ctx *c, const char *name)
 	return malformed(c, "missing member \"%s\"", name);
 }
 
-static bool
-str_is(const struct jp_str *s, const char *want)
-{
-	return strlen(want) == s->len && memcmp(want, s->ptr, s->len) == 0;
-}
-
 static int
 parse_string(struct ctx *c, struct jp_str *out)
 {
@@ -232,10 +227,8 @@ parse_int_array(struct ctx *c, struct value *v)
 	jp_array_begin(&c->jp);
 	cap = array_bound(c->jp.p, c->jp.end);
 	if ((v->u.arr.v = arena_alloc(c->env->arena,
-	    cap * sizeof(int64_t))) == NULL) {
-		api_error_set(c->err, 500, "internal", "out of memory");
-		return -1;
-	}
+	    cap * sizeof(int64_t))) == NULL)
+		return api_error_oom(c->err);
 	while ((rc = jp_array_next(&c->jp, n)) == 1) {
 		c->elem = (long)n;
 		if (n == cap)
@@ -348,12 +341,12 @@ find_kind(const char *p, const char *end)
 			;
 		if (p >= end)
 			return NULL;
-		if (str_is(&name, "kind")) {
+		if (jp_str_eq(&name, "kind")) {
 			if (*p != '"' || (q = skip_raw_string(p, end)) == NULL ||
 			    !decode_short(p, (size_t)(q - p), buf, sizeof(buf),
 			    &value))
 				return NULL;
-			return record_kind_find(value.ptr, value.len);
+			return record_kind_find(&value);
 		}
 		for (depth = 0; p < end; p++) {
 			if (*p == '"') {
@@ -411,7 +404,7 @@ kind_error(struct ctx *c)
 	int rc;
 
 	for (i = 0; (rc = jp_object_next(&c->jp, i, &name)) == 1; i++) {
-		if (str_is(&name, "kind")) {
+		if (jp_str_eq(&name, "kind")) {
 			c->member = "kind";
 			if (parse_string(c, &kindname) == -1)
 				return -1;
@@ -426,6 +419,8 @@ kind_error(struct ctx *c)
 		return lexical(c);
 	return missing_member(c, "kind");
 }
+
+_Static_assert(KIND_MAX_FIELDS <= 32, "parse_record() has a bit per field");
 
 static int
 parse_record(struct ctx *c)
@@ -447,13 +442,11 @@ parse_record(struct ctx *c)
 
 	r = arena_alloc(c->env->arena,
 	    sizeof(*r) + k->nfields * sizeof(struct value));
-	if (r == NULL) {
-		api_error_set(c->err, 500, "internal", "out of memory");
-		return -1;
-	}
+	if (r == NULL)
+		return api_error_oom(c->err);
 	r->kind = k;
 	for (i = 0; (rc = jp_object_next(&c->jp, i, &name)) == 1; i++) {
-		if (str_is(&name, "kind")) {
+		if (jp_str_eq(&name, "kind")) {
 			if (kind_seen)
 				return member_error(c, "duplicate member", &name);
 			kind_seen = true;
@@ -461,12 +454,12 @@ parse_record(struct ctx *c)
 			if (parse_string(c, &kindname) == -1)
 				return -1;
 			/* The lenient scan and this pass must agree. */
-			if (!str_is(&kindname, k->name))
+			if (!jp_str_eq(&kindname, k->name))
 				return malformed(c, "unreadable kind");
 			c->member = NULL;
 			continue;
 		}
-		if ((f = record_field_find(k, name.ptr, name.len)) == -1) {
+		if ((f = record_field_find(k, &name)) == -1) {
 			char q[80];
 
 			quote_name(q, sizeof(q), &name);
@@ -490,10 +483,8 @@ parse_record(struct ctx *c)
 			return missing_member(c, k->fields[i].name);
 		r->values[i].null = true;
 	}
-	if (push_record(c->env, r) == -1) {
-		api_error_set(c->err, 500, "internal", "out of memory");
-		return -1;
-	}
+	if (push_record(c->env, r) == -1)
+		return api_error_oom(c->err);
 	c->env->kind_count[k - record_kinds]++;
 	return 0;
 }
@@ -538,7 +529,7 @@ parse_members(struct ctx *c, const char *const *names, size_t n,
 		return wrong_type(c, "expected an object", jp_peek(&c->jp));
 	jp_object_begin(&c->jp);
 	for (i = 0; (rc = jp_object_next(&c->jp, i, &name)) == 1; i++) {
-		for (m = 0; m < n && !str_is(&name, names[m]); m++)
+		for (m = 0; m < n && !jp_str_eq(&name, names[m]); m++)
 			;
 		if (m == n)
 			return member_error(c, "unknown member", &name);
@@ -586,7 +577,11 @@ commit_member(struct ctx *c, size_t m)
 	if (memchr(s->ptr, '\0', s->len) != NULL)
 		return malformed(c, "contains U+0000");
 	if (m == COMMIT_TIMESTAMP && !timestamp_valid(s->ptr, s->len))
-		return malformed(c, "not an RFC 3339 date-time");
+		return malformed(c, "not an RFC 3339 date-time that PostgreSQL "
+		    "accepts");
+	if (m == COMMIT_SHA && s->len > RECORD_SHA_MAX_BYTES)
+		return malformed(c, "%zu bytes, longer than the %d a commit "
+		    "sha may have", s->len, RECORD_SHA_MAX_BYTES);
 	c->member = NULL;
 	return 0;
 }
@@ -617,10 +612,8 @@ envelope_parse(struct envelope *env, char *body, size_t len,
 	    .index = -1, .elem = -1 };
 
 	memset(env, 0, sizeof(*env));
-	if ((env->arena = arena_new()) == NULL) {
-		api_error_set(err, 500, "internal", "out of memory");
-		return -1;
-	}
+	if ((env->arena = arena_new()) == NULL)
+		return api_error_oom(err);
 	jp_init(&c.jp, body, len);
 	if (parse_members(&c, envelope_members, 3, envelope_member) == -1)
 		return -1;
@@ -654,7 +647,7 @@ check_record(const struct envelope *env, const struct record *r, size_t index,
 	const struct kind *k = r->kind;
 	const struct value *sha = &r->values[FIELD_COMMIT_SHA];
 	char why[200];
-	size_t i;
+	size_t i, size;
 
 	if (sha->u.str.len != env->commit[COMMIT_SHA].len ||
 	    memcmp(sha->u.str.ptr, env->commit[COMMIT_SHA].ptr,
@@ -663,13 +656,23 @@ check_record(const struct envelope *env, const struct record *r, size_t index,
 		    "commit_sha does not match commit.sha");
 	for (i = 0; i < k->nfields; i++) {
 		const struct value *v = &r->values[i];
+		const struct field *f = &k->fields[i];
 
-		if ((k->fields[i].type == FT_STR ||
-		    k->fields[i].type == FT_STR_OPT) && !v->null &&
-		    memchr(v->u.str.ptr, '\0', v->u.str.len) != NULL)
+		if ((f->type != FT_STR && f->type != FT_STR_OPT) || v->null)
+			continue;
+		if (memchr(v->u.str.ptr, '\0', v->u.str.len) != NULL)
 			return record_error(err, index,
-			    "%s contains U+0000", k->fields[i].name);
+			    "%s contains U+0000", f->name);
+		/* Postgres indexes it: a btree entry has a size limit. */
+		if (f->max_bytes != 0 && v->u.str.len > f->max_bytes)
+			return record_error(err, index, "%s is %zu bytes, "
+			    "longer than the %zu a key string may have",
+			    f->name, v->u.str.len, f->max_bytes);
 	}
+	if ((size = record_bytes_bound(r)) > RECORD_MAX_BYTES)
+		return record_error(err, index, "%zu bytes, more than the "
+		    "%zu a record may take in PostgreSQL", size,
+		    RECORD_MAX_BYTES);
 	if (k->check != NULL && k->check(r, why, sizeof(why)) == -1)
 		return record_error(err, index, "%s", why);
 	return 0;

@@ -1,6 +1,6 @@
 /*
- * The ingest envelope (CONTRACT.md §2), parsed once, strictly, into typed
- * structs.  Everything after envelope_parse() trusts what it finds here.
+ * The ingest envelope (doc/ingest-api.md §2), parsed once, strictly, into
+ * typed structs.  Everything after envelope_parse() trusts what it finds.
  */
 #ifndef BENCHINGEST_ENVELOPE_H
 #define BENCHINGEST_ENVELOPE_H
@@ -40,12 +40,13 @@ struct envelope {
 };
 
 /*
- * Step 3 of CONTRACT §3: body is modified (strings are decoded in place) and
- * must stay alive, with body[len] == '\0', as long as the envelope.
+ * Check 3 of doc/ingest-api.md §4: body is modified (strings are decoded
+ * in place) and must stay alive, with body[len] == '\0', as long as the
+ * envelope.
  */
 int	envelope_parse(struct envelope *, char *body, size_t len,
 	    const struct envelope_limits *, struct api_error *);
-/* Steps 4 and 5, then every record's measurement_id. */
+/* Checks 4 and 5, then every record's measurement_id. */
 int	envelope_validate(struct envelope *, struct api_error *);
 void	envelope_free(struct envelope *);
 

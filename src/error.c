@@ -1,11 +1,10 @@
+/* The request path's error: set once where it happens, written as JSON once. */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <json.h>
-
 #include "error.h"
+#include "jsonwrite.h"
 
 void
 api_error_clear(struct api_error *e)
@@ -14,6 +13,7 @@ api_error_clear(struct api_error *e)
 	e->class = NULL;
 	e->record_index = -1;
 	e->got = 0;
+	e->retry_after = 0;
 	e->message[0] = '\0';
 }
 
@@ -26,6 +26,7 @@ api_error_set(struct api_error *e, int status, const char *class,
 	e->status = status;
 	e->class = class;
 	e->record_index = -1;
+	e->retry_after = 0;
 	if (fmt == NULL) {
 		e->message[0] = '\0';
 		return;
@@ -35,30 +36,31 @@ api_error_set(struct api_error *e, int status, const char *class,
 	va_end(ap);
 }
 
-/*
- * The body for an error response, members in the order the contract shows
- * them.  Internal errors never carry their message: it is for the log.
- */
-char *
-api_error_json(const struct api_error *e)
+int
+api_error_oom(struct api_error *e)
 {
-	struct json_object *o;
-	char *out;
-	int internal = e->status >= 500;
+	api_error_set(e, 500, "internal", "out of memory");
+	return -1;
+}
 
-	o = json_object_new_object();
-	json_object_object_add(o, "error", json_object_new_string(e->class));
-	if (e->record_index >= 0)
-		json_object_object_add(o, "record_index",
-		    json_object_new_int64(e->record_index));
+int
+api_error_write(struct jw *jw, const struct api_error *e)
+{
+	jw_object(jw);
+	jw_key(jw, "error");
+	jw_string(jw, e->class);
+	if (e->record_index >= 0) {
+		jw_key(jw, "record_index");
+		jw_int(jw, e->record_index);
+	}
 	if (strcmp(e->class, "schema_version_too_new") == 0) {
-		json_object_object_add(o, "expected", json_object_new_int(1));
-		json_object_object_add(o, "got", json_object_new_int64(e->got));
-	} else if (!internal && e->message[0] != '\0')
-		json_object_object_add(o, "message",
-		    json_object_new_string(e->message));
-	out = strdup(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return out;
+		jw_key(jw, "expected");
+		jw_int(jw, 1);
+		jw_key(jw, "got");
+		jw_int(jw, e->got);
+	} else if (e->status < 500 && e->message[0] != '\0') {
+		jw_key(jw, "message");
+		jw_string(jw, e->message);
+	}
+	return jw_object_end(jw);
 }

@@ -9,12 +9,21 @@ struct api_error {
 	const char *class;	/* the contract's "error" member */
 	long record_index;	/* -1 unless class is "record" */
 	long got;		/* schema version sent, for schema_version_too_new */
+	int retry_after;	/* seconds for a Retry-After header; 0: none */
 	char message[512];	/* safe to return; may be empty */
 };
+
+struct jw;
 
 void	api_error_clear(struct api_error *);
 void	api_error_set(struct api_error *, int status, const char *class,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-char	*api_error_json(const struct api_error *);
+/* A 500 internal, "out of memory"; returns -1. */
+int	api_error_oom(struct api_error *);
+/*
+ * The error's JSON body, members in the order the contract shows them; an
+ * internal error's message is for the log and is never written.
+ */
+int	api_error_write(struct jw *, const struct api_error *);
 
 #endif

@@ -1,3 +1,4 @@
+/* The read cache's generation and the listener's lease, in shared memory. */
 #include <sys/mman.h>
 #include <sys/random.h>
 
@@ -7,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "generation.h"
 
 /* Listeners overlap for a moment while a reload replaces one. */
@@ -47,15 +49,6 @@ generation_init(void)
 	return 0;
 }
 
-long long
-generation_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 generation_advance(void)
 {
@@ -88,7 +81,7 @@ generation_set_listening(bool on)
 		return;
 	}
 	/* The LISTEN just answered; the bump above covers what came before. */
-	generation_confirm(generation_now_ms());
+	generation_confirm(clock_ms());
 	for (i = 0; i < LISTENER_SLOTS; i++) {
 		expect = 0;
 		if (atomic_compare_exchange_strong(&shared->listener[i],
@@ -141,7 +134,7 @@ generation_text(char *buf, size_t size)
 	/* No shared state, no invalidation: never the same value twice. */
 	if (shared == NULL)
 		snprintf(buf, size, "p%ld-u%" PRIu64, (long)getpid(), alone++);
-	else if (generation_listening() && generation_now_ms() -
+	else if (generation_listening() && clock_ms() -
 	    atomic_load(&shared->confirmed_ms) <= GENERATION_LEASE_MS)
 		snprintf(buf, size, "%016" PRIx64 "-%" PRIuFAST64,
 		    shared->instance, atomic_load(&shared->counter));

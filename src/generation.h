@@ -18,16 +18,25 @@
 
 /* Maps the shared state; in the master, before any child exists. */
 int	generation_init(void);
+/*
+ * Data may have changed.  The listener calls it on every NOTIFY, and so
+ * does a worker after its own COMMIT (or revalidate) and before it answers
+ * 200: that 200 then means every read through this host sees the write.
+ * nginx reads the generation before it looks in its cache, and a read
+ * stores its answer under the generation it read first; so an answer
+ * stored under the new generation was computed by a read that started
+ * after the advance, hence after the COMMIT, in a snapshot that has it.
+ * A read that got the generation before the advance stores its answer
+ * under the old one, which no later read asks for.
+ */
 void	generation_advance(void);
 /* A listener's session started or ended. */
 void	generation_set_listening(bool);
 /*
- * The listener's session answered a query sent at sent_ms: every
- * notification committed before then has been counted.
+ * The listener's session answered a query sent at sent_ms (clock_ms()):
+ * every notification committed before then has been counted.
  */
 void	generation_confirm(long long sent_ms);
-/* Milliseconds on a clock every process of the host shares. */
-long long generation_now_ms(void);
 /* The master reaped listener pid, however it ended. */
 void	generation_listener_gone(int pid);
 bool	generation_listening(void);

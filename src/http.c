@@ -1,3 +1,4 @@
+/* The request as the handlers see it, and every answer written once. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,12 +41,10 @@ parse_length(const char *s)
 }
 
 void
-http_request_init(struct http_request *req, FCGX_Request *fcgx,
-    char *pathbuf, size_t pathlen)
+http_request_init(struct http_request *req, FCGX_Request *fcgx)
 {
 	char **env = fcgx->envp;
 	const char *path, *q;
-	size_t n;
 
 	memset(req, 0, sizeof(*req));
 	req->fcgx = fcgx;
@@ -60,26 +59,36 @@ http_request_init(struct http_request *req, FCGX_Request *fcgx,
 	req->body_too_large = FCGX_GetParam("BENCHINGEST_BODY_TOO_LARGE",
 	    env) != NULL;
 	/* Like the marker above, only nginx's configuration can set this. */
-	req->generation_probe = FCGX_GetParam("BENCHINGEST_GENERATION",
+	req->cache_key_probe = FCGX_GetParam("BENCHINGEST_CACHE_KEY",
 	    env) != NULL;
 	if ((req->query = FCGX_GetParam("QUERY_STRING", env)) == NULL)
 		req->query = "";
 	req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", env);
 
-	/* nginx's DOCUMENT_URI is the decoded path without the query. */
+	/*
+	 * nginx's DOCUMENT_URI is the decoded path without the query, used
+	 * as it is, whatever its length (nginx bounds it by its request line
+	 * buffer).  The fallbacks may carry a query: the path is copied
+	 * without it (NULL when out of memory).
+	 */
 	if ((path = FCGX_GetParam("DOCUMENT_URI", env)) == NULL &&
 	    (path = FCGX_GetParam("REQUEST_URI", env)) == NULL &&
 	    (path = FCGX_GetParam("SCRIPT_NAME", env)) == NULL)
 		path = "/";
-	n = (q = strchr(path, '?')) != NULL ? (size_t)(q - path) : strlen(path);
-	if (n >= pathlen)
-		n = pathlen - 1;
-	memcpy(pathbuf, path, n);
-	pathbuf[n] = '\0';
-	req->path = pathbuf;
+	if ((q = strchr(path, '?')) == NULL)
+		req->path = path;
+	else
+		req->path = req->path_copy = strndup(path, (size_t)(q - path));
 	req->summary.records = -1;
 	req->summary.inserted = -1;
 	req->summary.updated = -1;
+}
+
+void
+http_request_free(struct http_request *req)
+{
+	free(req->path_copy);
+	req->path_copy = NULL;
 }
 
 /* "application/json", any case, optionally followed by parameters. */
@@ -162,12 +171,25 @@ http_read_body(struct http_request *req, long long limit, char **body,
 	return 0;
 }
 
-void
-http_reply(struct http_request *req, int status, const char *extra_headers,
-    const char *body)
+static const char *
+cache_control(enum http_cache cache)
 {
-	char head[1024];
-	size_t len = body != NULL ? strlen(body) : 0;
+	switch (cache) {
+	case HTTP_NO_STORE:
+		return "Cache-Control: no-store\r\n";
+	case HTTP_NO_CACHE:
+		return "Cache-Control: no-cache\r\n";
+	case HTTP_PROBE:
+		break;
+	}
+	return "";
+}
+
+void
+http_reply(struct http_request *req, int status, enum http_cache cache,
+    const char *headers, const char *body, size_t len)
+{
+	char head[256];
 	int n;
 
 	req->summary.status = status;
@@ -175,26 +197,60 @@ http_reply(struct http_request *req, int status, const char *extra_headers,
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n"
 	    "Content-Type: application/json; charset=utf-8\r\n"
-	    "Content-Length: %zu\r\n"
-	    "%s\r\n", status, status_text(status), len,
-	    extra_headers != NULL ? extra_headers : "");
+	    "Content-Length: %zu\r\n%s", status, status_text(status), len,
+	    cache_control(cache));
 	if (n < 0 || n >= (int)sizeof(head))
 		n = 0;
 	FCGX_PutStr(head, n, req->fcgx->out);
+	/* Of any length: a cache key holds a slug. */
+	if (headers != NULL)
+		FCGX_PutS(headers, req->fcgx->out);
+	FCGX_PutS("\r\n", req->fcgx->out);
 	if (!req->head && len > 0)
 		FCGX_PutStr(body, (int)len, req->fcgx->out);
+}
+
+struct jw *
+http_json_begin(struct http_json *j)
+{
+	memset(&j->body, 0, sizeof(j->body));
+	api_error_clear(&j->err);
+	jw_init(&j->jw, jw_sink_strbuf, &j->body, &j->err);
+	return &j->jw;
+}
+
+void
+http_reply_json(struct http_request *req, int status, const char *headers,
+    struct http_json *j)
+{
+	static const char internal[] = "{\"error\":\"internal\"}";
+
+	if (jw_finish(&j->jw) == 0)
+		http_reply(req, status, HTTP_NO_STORE, headers, j->body.data,
+		    j->body.len);
+	else {
+		req->summary.error_class = "internal";
+		snprintf(req->summary.internal, sizeof(req->summary.internal),
+		    "%s", j->err.message);
+		http_reply(req, 500, HTTP_NO_STORE, NULL, internal,
+		    sizeof(internal) - 1);
+	}
+	sb_free(&j->body);
 }
 
 void
 http_reply_error(struct http_request *req, const struct api_error *err)
 {
-	char *body = api_error_json(err);
+	struct http_json j;
+	char retry[64] = "";
 
 	req->summary.error_class = err->class;
 	if (err->status >= 500)
 		snprintf(req->summary.internal, sizeof(req->summary.internal),
 		    "%s", err->message);
-	http_reply(req, err->status, "Cache-Control: no-store\r\n",
-	    body != NULL ? body : "{\"error\":\"internal\"}");
-	free(body);
+	if (err->retry_after > 0)
+		snprintf(retry, sizeof(retry), "Retry-After: %d\r\n",
+		    err->retry_after);
+	api_error_write(http_json_begin(&j), err);
+	http_reply_json(req, err->status, retry[0] ? retry : NULL, &j);
 }

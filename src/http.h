@@ -1,4 +1,9 @@
-/* The FastCGI request as the handlers see it, and JSON replies. */
+/*
+ * The FastCGI request as the handlers see it, and the one way an answer
+ * is written: http_reply() writes every status line and header; the small
+ * JSON answers (errors, health, ingest counts, revalidate, 405) are built
+ * with the jw_ writer through http_json_begin() and http_reply_json().
+ */
 #ifndef BENCHINGEST_HTTP_H
 #define BENCHINGEST_HTTP_H
 
@@ -8,6 +13,8 @@
 #include <fcgiapp.h>
 
 #include "error.h"
+#include "jsonwrite.h"
+#include "strbuf.h"
 
 /* What the request line in the log says about this request. */
 struct request_summary {
@@ -24,25 +31,56 @@ struct request_summary {
 struct http_request {
 	FCGX_Request *fcgx;
 	const char *method;
-	const char *path;
+	const char *path;		/* NULL: out of memory */
+	char *path_copy;		/* what path points to, when a copy */
 	const char *query;		/* QUERY_STRING, "" when none */
 	const char *if_none_match;
 	const char *content_type;
 	const char *authorization;
 	long long content_length;	/* -1: absent */
 	bool body_too_large;		/* nginx refused the body already */
-	bool generation_probe;		/* nginx asks for the cache generation */
+	bool cache_key_probe;		/* nginx asks for the cache key */
 	bool head;
 	struct request_summary summary;
 };
 
-void	http_request_init(struct http_request *, FCGX_Request *,
-	    char *pathbuf, size_t pathlen);
+/* The request's parameters; http_request_free() releases them. */
+void	http_request_init(struct http_request *, FCGX_Request *);
+void	http_request_free(struct http_request *);
 bool	http_content_type_is_json(const char *);
 int	http_read_body(struct http_request *, long long limit, char **body,
 	    size_t *len, struct api_error *);
-void	http_reply(struct http_request *, int status,
-	    const char *extra_headers, const char *body);
-void	http_reply_error(struct http_request *, const struct api_error *);
+/* How an answer may be cached: the one place Cache-Control is written. */
+enum http_cache {
+	HTTP_NO_STORE,		/* never stored: all but a read's answer */
+	HTTP_NO_CACHE,		/* a read's: browsers revalidate (ETag) */
+	HTTP_PROBE		/* nginx's cache key probe: none said */
+};
+
+/*
+ * Status, Content-Type (JSON), Content-Length, Cache-Control, then the
+ * extra headers (each ending in "\r\n"; NULL: none) and the body (len
+ * bytes; none for HEAD).
+ */
+void	http_reply(struct http_request *, int status, enum http_cache,
+	    const char *headers, const char *body, size_t len);
+
+/*
+ * A small JSON answer, written into memory.  If writing it failed (out of
+ * memory), http_reply_json() answers 500 {"error":"internal"} instead,
+ * from a constant, and the log line says why.
+ */
+struct http_json {
+	struct jw jw;
+	struct strbuf body;
+	struct api_error err;
+};
+
+struct jw	*http_json_begin(struct http_json *);
+/* Sends it with Cache-Control: no-store and the headers given; frees it. */
+void		 http_reply_json(struct http_request *, int status,
+		    const char *headers, struct http_json *);
+/* The error's answer: its status, its JSON body, Retry-After if it has one. */
+void		 http_reply_error(struct http_request *, const struct api_error *);
 
 #endif

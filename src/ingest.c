@@ -1,9 +1,12 @@
+/* POST /api/ingest: validation steps in order, then the write. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
+#include "db_write.h"
 #include "envelope.h"
+#include "generation.h"
 #include "ingest.h"
 
 /* The commit sha for the log line, with nothing a client could forge. */
@@ -34,7 +37,9 @@ ingest_handle(struct http_request *req, struct route_ctx *ctx)
 	struct envelope env;
 	struct ingest_counts counts;
 	struct api_error err;
-	char *body = NULL, reply[96];
+	struct http_json j;
+	struct jw *jw;
+	char *body = NULL;
 	size_t len;
 
 	memset(&env, 0, sizeof(env));
@@ -56,11 +61,18 @@ ingest_handle(struct http_request *req, struct route_ctx *ctx)
 		goto fail;
 	if (db_ingest(ctx->db, &env, &counts, &err) == -1)
 		goto fail;
+	/* Committed: this host's next reads must see it (generation.h). */
+	generation_advance();
 	req->summary.inserted = counts.inserted;
 	req->summary.updated = counts.updated;
-	snprintf(reply, sizeof(reply), "{\"inserted\":%lld,\"updated\":%lld}",
-	    counts.inserted, counts.updated);
-	http_reply(req, 200, "Cache-Control: no-store\r\n", reply);
+	jw = http_json_begin(&j);
+	jw_object(jw);
+	jw_key(jw, "inserted");
+	jw_int(jw, counts.inserted);
+	jw_key(jw, "updated");
+	jw_int(jw, counts.updated);
+	jw_object_end(jw);
+	http_reply_json(req, 200, NULL, &j);
 	goto out;
 fail:
 	http_reply_error(req, &err);

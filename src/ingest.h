@@ -1,4 +1,4 @@
-/* POST /api/ingest: CONTRACT.md §3 in order, then the write (§4). */
+/* POST /api/ingest: the checks of doc/ingest-api.md §4, then its §5 write. */
 #ifndef BENCHINGEST_INGEST_H
 #define BENCHINGEST_INGEST_H
 

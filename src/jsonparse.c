@@ -1,3 +1,4 @@
+/* The strict JSON pull parser over a mutable buffer. */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@ jp_init(struct jp *jp, char *buf, size_t len)
 {
 	jp->start = jp->p = buf;
 	jp->end = buf + len;
+	jp->lone_surrogates = false;
 	jp->error[0] = '\0';
 }
 
@@ -222,15 +224,20 @@ unicode_escape(struct jp *jp, char **w)
 	if (jp->end - jp->p < 5 || hex4(jp->p + 1, &cp) == -1)
 		return fail(jp, "bad \\u escape");
 	jp->p += 5;
-	if (cp >= 0xdc00 && cp <= 0xdfff)
-		return fail(jp, "lone low surrogate in \\u escape");
-	if (cp >= 0xd800 && cp <= 0xdbff) {
-		if (jp->end - jp->p < 6 || jp->p[0] != '\\' ||
-		    jp->p[1] != 'u' || hex4(jp->p + 2, &lo) == -1 ||
-		    lo < 0xdc00 || lo > 0xdfff)
+	if (cp >= 0xdc00 && cp <= 0xdfff) {
+		if (!jp->lone_surrogates)
+			return fail(jp, "lone low surrogate in \\u escape");
+		cp = 0xfffd;
+	} else if (cp >= 0xd800 && cp <= 0xdbff) {
+		if (jp->end - jp->p >= 6 && jp->p[0] == '\\' &&
+		    jp->p[1] == 'u' && hex4(jp->p + 2, &lo) == 0 &&
+		    lo >= 0xdc00 && lo <= 0xdfff) {
+			jp->p += 6;
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		} else if (!jp->lone_surrogates)
 			return fail(jp, "lone high surrogate in \\u escape");
-		jp->p += 6;
-		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		else
+			cp = 0xfffd;
 	}
 	*w = put_utf8(*w, cp);
 	return 0;
@@ -362,40 +369,70 @@ jp_literal(struct jp *jp, enum jp_type t)
 	return 0;
 }
 
-/* Validates and skips one value, nested at most depth levels. */
+/*
+ * Without recursion, so that depth costs a bit rather than a stack frame:
+ * open[] has a bit per level, set inside an object.
+ */
 int
 jp_skip(struct jp *jp, int depth)
 {
+	unsigned char open[JP_SKIP_DEPTH_MAX / 8] = { 0 };
 	struct jp_str s;
 	struct jp_num n;
-	enum jp_type t = jp_peek(jp);
-	size_t i;
-	int rc;
+	enum jp_type t;
+	int level = 0, rc, obj;
 
-	switch (t) {
-	case JP_OBJECT:
-	case JP_ARRAY:
-		if (depth <= 0)
-			return fail(jp, "nested too deeply");
-		jp->p++;
-		for (i = 0; (rc = t == JP_OBJECT ?
-		    jp_object_next(jp, i, &s) : jp_array_next(jp, i)) == 1;
-		    i++)
-			if (jp_skip(jp, depth - 1) == -1)
+	for (;;) {
+		/* A value is due. */
+		switch ((t = jp_peek(jp))) {
+		case JP_OBJECT:
+		case JP_ARRAY:
+			if (level >= depth || level >= JP_SKIP_DEPTH_MAX)
+				return fail(jp, "nested too deeply");
+			obj = t == JP_OBJECT;
+			if (obj)
+				open[level / 8] |= (unsigned char)(1 << level % 8);
+			else
+				open[level / 8] &= (unsigned char)~(1 << level % 8);
+			level++;
+			jp->p++;
+			rc = obj ? jp_object_next(jp, 0, &s) : jp_array_next(jp, 0);
+			if (rc == -1)
 				return -1;
-		return rc;
-	case JP_STRING:
-		return jp_string(jp, &s);
-	case JP_NUMBER:
-		return jp_number(jp, &n);
-	case JP_TRUE:
-	case JP_FALSE:
-	case JP_NULL:
-		return jp_literal(jp, t);
-	case JP_INVALID:
-		break;
+			if (rc == 1)
+				continue;	/* its first member's value */
+			level--;		/* empty */
+			break;
+		case JP_STRING:
+			rc = jp_string(jp, &s);
+			break;
+		case JP_NUMBER:
+			rc = jp_number(jp, &n);
+			break;
+		case JP_TRUE:
+		case JP_FALSE:
+		case JP_NULL:
+			rc = jp_literal(jp, t);
+			break;
+		default:
+			rc = jp_literal(jp, JP_NULL);	/* fails: not a value */
+		}
+		if (rc == -1)
+			return -1;
+		/* A value is done: close what ends here. */
+		for (;;) {
+			if (level == 0)
+				return 0;
+			obj = open[(level - 1) / 8] & 1 << (level - 1) % 8;
+			rc = obj ? jp_object_next(jp, 1, &s) :
+			    jp_array_next(jp, 1);
+			if (rc == -1)
+				return -1;
+			if (rc == 1)
+				break;		/* another member's value */
+			level--;
+		}
 	}
-	return jp_literal(jp, JP_NULL);
 }
 
 int
@@ -405,4 +442,10 @@ jp_end(struct jp *jp)
 	if (jp->p != jp->end)
 		return fail(jp, "trailing characters after the document");
 	return 0;
+}
+
+bool
+jp_str_eq(const struct jp_str *s, const char *name)
+{
+	return strlen(name) == s->len && memcmp(name, s->ptr, s->len) == 0;
 }

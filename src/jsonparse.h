@@ -28,6 +28,8 @@ enum jp_type {
 
 /* Deeper than any envelope can be (envelope, records, record, array). */
 #define JP_MAX_DEPTH	4
+/* The deepest jp_skip() goes, whatever depth it is given. */
+#define JP_SKIP_DEPTH_MAX	16384
 
 struct jp_str {
 	const char *ptr;
@@ -44,6 +46,12 @@ struct jp {
 	char *start;
 	char *p;
 	char *end;
+	/*
+	 * Take a lone surrogate escape ("\ud800") as U+FFFD rather than an
+	 * error: JavaScript's JSON.parse keeps it, and its UTF-8 encoders
+	 * write U+FFFD for it.  Off after jp_init().
+	 */
+	bool lone_surrogates;
 	char error[128];	/* the lexical error, when a call fails */
 };
 
@@ -58,9 +66,12 @@ int	jp_array_next(struct jp *, size_t index);
 int	jp_string(struct jp *, struct jp_str *);
 int	jp_number(struct jp *, struct jp_num *);
 int	jp_literal(struct jp *, enum jp_type);
+/* Validates and skips one value nested at most depth levels deep. */
 int	jp_skip(struct jp *, int depth);
 int	jp_end(struct jp *);
 
 const char	*jp_type_name(enum jp_type);
+/* Whether s holds exactly the bytes of the NUL-terminated name. */
+bool		 jp_str_eq(const struct jp_str *s, const char *name);
 
 #endif

@@ -1,3 +1,4 @@
+/* The listener child: LISTEN bench_data, advance the generation, ping. */
 #include <sys/prctl.h>
 
 #include <errno.h>
@@ -6,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <libpq-fe.h>
-
 #include "child.h"
+#include "clock.h"
+#include "db.h"
 #include "generation.h"
 #include "listener.h"
 #include "log.h"
@@ -33,15 +34,11 @@ pause_ms(long long ms, const sigset_t *waitmask)
 static PGconn *
 connect_and_listen(const char *conninfo)
 {
-	static const char *const keys[] = {
-		"application_name", "connect_timeout", "dbname", NULL
-	};
-	const char *values[] = { "benchingest listener", "5", conninfo, NULL };
 	PGresult *res;
 	PGconn *conn;
 	const char *why;
 
-	conn = PQconnectdbParams(keys, values, 1);
+	conn = db_open(conninfo, "benchingest listener");
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
 		why = conn != NULL ? PQerrorMessage(conn) : "out of memory";
 		log_msg(LOG_WARN, "listener: connect: %.*s",
@@ -102,10 +99,10 @@ listen_loop(PGconn *conn, const sigset_t *waitmask)
 {
 	struct pollfd pfd = { .fd = PQsocket(conn), .events = POLLIN };
 	struct timespec wait;
-	long long ping_sent = 0, last_ping = generation_now_ms(), now, due;
+	long long ping_sent = 0, last_ping = clock_ms(), now, due;
 
 	while (!child_stopping) {
-		now = generation_now_ms();
+		now = clock_ms();
 		if (ping_sent != 0 && now - ping_sent > PING_TIMEOUT_MS) {
 			log_msg(LOG_WARN, "listener: the database stopped "
 			    "answering");

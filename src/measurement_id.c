@@ -1,3 +1,4 @@
+/* measurement_id: XXH64 over the table name and the key fields. */
 #include <string.h>
 
 #define XXH_INLINE_ALL

@@ -1,4 +1,4 @@
-/* The primary key of a fact row (CONTRACT.md §5). */
+/* The primary key of a record's row (doc/ingest-api.md §6). */
 #ifndef BENCHINGEST_MEASUREMENT_ID_H
 #define BENCHINGEST_MEASUREMENT_ID_H
 

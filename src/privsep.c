@@ -1,3 +1,4 @@
+/* Dropping root for the configured user, for good. */
 #include <sys/types.h>
 
 #include <errno.h>
@@ -34,6 +35,40 @@ privsep_check(const char *user, char *why, size_t whylen)
 		return -1;
 	}
 	return 0;
+}
+
+/* One "id(gid)" or "id(name)" item of privsep_identity(). */
+static size_t
+id_item(char *buf, size_t size, const char *sep, long id, const char *name)
+{
+	int n;
+
+	if (name != NULL)
+		n = snprintf(buf, size, "%s%ld(%s)", sep, id, name);
+	else
+		n = snprintf(buf, size, "%s%ld", sep, id);
+	return n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n;
+}
+
+void
+privsep_identity(char *buf, size_t size)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	struct group *gr = getgrgid(getegid());
+	gid_t groups[64];
+	size_t n;
+	int i, ngroups;
+
+	n = id_item(buf, size, "uid=", (long)geteuid(),
+	    pw ? pw->pw_name : NULL);
+	n += id_item(buf + n, size - n, " gid=", (long)getegid(),
+	    gr ? gr->gr_name : NULL);
+	ngroups = getgroups(64, groups);
+	for (i = 0; i < ngroups; i++) {
+		gr = getgrgid(groups[i]);
+		n += id_item(buf + n, size - n, i == 0 ? " groups=" : ",",
+		    (long)groups[i], gr ? gr->gr_name : NULL);
+	}
 }
 
 int

@@ -13,5 +13,7 @@
 int	privsep_check(const char *user, char *why, size_t whylen);
 /* In a new worker: become user (groups, gid, uid), for good. */
 int	privsep_drop(const char *user, char *why, size_t whylen);
+/* Who we are, as id(1) says it: "uid=0(root) gid=0(root) groups=0(root)". */
+void	privsep_identity(char *buf, size_t size);
 
 #endif

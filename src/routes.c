@@ -1,31 +1,37 @@
+/* The routing table: path, methods, handler; 404 and 405 answered here. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <json.h>
-
-#include "auth.h"
+#include "health.h"
 #include "ingest.h"
+#include "payload.h"
 #include "read.h"
+#include "revalidate.h"
 #include "routes.h"
 
+/*
+ * A route is answered by its handler, or, when it has none, it is a read
+ * route: read_answer() answers it from its struct read_route, and only
+ * a read route's answer has a cache key (nginx caches nothing else).
+ */
 struct route {
 	const char *path;	/* ending in '/': a prefix, a slug follows */
 	const char *allow;	/* the Allow header of a 405 */
 	void (*handler)(struct http_request *, struct route_ctx *);
+	struct read_route read;
 };
 
-static void	health(struct http_request *, struct route_ctx *);
-static void	revalidate(struct http_request *, struct route_ctx *);
-
 static const struct route routes[] = {
-	{ "/api/ingest", "POST", ingest_handle },
-	{ "/api/revalidate", "POST", revalidate },
-	{ "/api/health", "GET, HEAD", health },
-	{ "/health", "GET, HEAD", health },
-	{ "/api/groups", "GET, HEAD", read_groups },
-	{ "/api/chart/", "GET, HEAD", read_chart },
-	{ "/api/group/", "GET, HEAD", read_group },
+	{ "/api/ingest", "POST", ingest_handle, { 0 } },
+	{ "/api/revalidate", "POST", revalidate_handle, { 0 } },
+	{ "/api/health", "GET, HEAD", health_handle, { 0 } },
+	{ "/health", "GET, HEAD", health_handle, { 0 } },
+	{ "/api/groups", "GET, HEAD", NULL,
+	  { "groups", READ_NO_SLUG, payload_groups } },
+	{ "/api/chart/", "GET, HEAD", NULL,
+	  { "chart", READ_CHART_SLUG, payload_chart } },
+	{ "/api/group/", "GET, HEAD", NULL,
+	  { "group", READ_GROUP_SLUG, payload_group } },
 };
 
 static bool
@@ -38,109 +44,71 @@ route_matches(const struct route *r, const char *path)
 	return strcmp(r->path, path) == 0;
 }
 
-static void
-reply_json(struct http_request *req, int status, struct json_object *o)
-{
-	http_reply(req, status, "Cache-Control: no-store\r\n",
-	    json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-}
-
-static void
-health(struct http_request *req, struct route_ctx *ctx)
-{
-	struct json_object *o, *counts;
-	struct health h;
-	struct api_error err;
-	size_t i;
-
-	api_error_clear(&err);
-	if (db_health(ctx->db, &h, &err) == -1) {
-		snprintf(req->summary.internal, sizeof(req->summary.internal),
-		    "%s", err.message);
-		req->summary.error_class = "unavailable";
-		o = json_object_new_object();
-		json_object_object_add(o, "status",
-		    json_object_new_string("unavailable"));
-		reply_json(req, 503, o);
-		return;
-	}
-	o = json_object_new_object();
-	json_object_object_add(o, "status", json_object_new_string("ok"));
-	json_object_object_add(o, "schema_version", json_object_new_int(1));
-	json_object_object_add(o, "version",
-	    json_object_new_string(PACKAGE_VERSION));
-	json_object_object_add(o, "latest_commit_timestamp", h.has_latest ?
-	    json_object_new_string(h.latest) : NULL);
-	counts = json_object_new_object();
-	json_object_object_add(counts, "commits",
-	    json_object_new_int64(h.counts[0]));
-	for (i = 0; i < KIND_COUNT; i++)
-		json_object_object_add(counts, record_kinds[i].table,
-		    json_object_new_int64(h.counts[i + 1]));
-	json_object_object_add(o, "row_counts", counts);
-	json_object_object_add(o, "row_counts_exact",
-	    json_object_new_boolean(h.exact));
-	reply_json(req, 200, o);
-}
-
-static void
-revalidate(struct http_request *req, struct route_ctx *ctx)
-{
-	struct api_error err;
-
-	api_error_clear(&err);
-	if (auth_require(req->authorization, ctx->cfg->revalidate_token,
-	    &err) == -1 || db_notify(ctx->db, "revalidate", &err) == -1) {
-		http_reply_error(req, &err);
-		return;
-	}
-	http_reply(req, 200, "Cache-Control: no-store\r\n",
-	    "{\"revalidated\":true}");
-}
-
-/* Is method one of the comma-separated names in allow? */
+/*
+ * Is method one of the names in allow ("GET, HEAD")?  Whole names only: an
+ * empty method, or one that spans a comma, is none of them.
+ */
 static bool
 method_allowed(const char *allow, const char *method)
 {
-	size_t n = strlen(method);
-	const char *p;
+	size_t n = strlen(method), len;
+	const char *p = allow;
 
-	for (p = allow; (p = strstr(p, method)) != NULL; p += n)
-		if ((p == allow || p[-1] == ' ') &&
-		    (p[n] == '\0' || p[n] == ','))
+	for (;;) {
+		len = strcspn(p, ",");
+		if (n > 0 && len == n && strncmp(p, method, n) == 0)
 			return true;
-	return false;
+		if (p[len] == '\0')
+			return false;
+		p += len + 1;
+		p += strspn(p, " ");
+	}
 }
 
 void
 routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 {
 	struct api_error err;
-	char headers[128];
+	struct http_json j;
+	struct jw *jw;
+	char allow[128];
 	size_t i;
 
-	if (req->generation_probe) {
-		read_generation(req, ctx);
+	api_error_clear(&err);
+	if (req->path == NULL) {
+		api_error_set(&err, 500, "internal", "out of memory for path");
+		http_reply_error(req, &err);
 		return;
 	}
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (!route_matches(&routes[i], req->path))
 			continue;
+		/* Only a read route's answer has a key. */
+		if (req->cache_key_probe && routes[i].handler != NULL)
+			break;
 		if (!method_allowed(routes[i].allow, req->method)) {
-			snprintf(headers, sizeof(headers),
-			    "Allow: %s\r\nCache-Control: no-store\r\n",
+			snprintf(allow, sizeof(allow), "Allow: %s\r\n",
 			    routes[i].allow);
 			req->summary.error_class = "method_not_allowed";
-			http_reply(req, 405, headers,
-			    "{\"error\":\"method_not_allowed\"}");
+			jw = http_json_begin(&j);
+			jw_object(jw);
+			jw_key(jw, "error");
+			jw_string(jw, "method_not_allowed");
+			jw_object_end(jw);
+			http_reply_json(req, 405, allow, &j);
 			return;
 		}
-		routes[i].handler(req, ctx);
+		if (routes[i].handler != NULL)
+			routes[i].handler(req, ctx);
+		else
+			read_answer(req, ctx, &routes[i].read,
+			    req->path + strlen(routes[i].path));
 		return;
 	}
-	api_error_clear(&err);
+	if (req->cache_key_probe) {
+		read_no_cache_key(req);
+		return;
+	}
 	api_error_set(&err, 404, "not_found", NULL);
 	http_reply_error(req, &err);
 }

@@ -1,10 +1,15 @@
-/* Which handler answers a request, and the small handlers themselves. */
+/*
+ * Which handler answers a request: the routing table, with each route's
+ * methods; the handlers live in a file each (ingest.c, revalidate.c,
+ * health.c, read.c).
+ */
 #ifndef BENCHINGEST_ROUTES_H
 #define BENCHINGEST_ROUTES_H
 
 #include "config.h"
-#include "db.h"
 #include "http.h"
+
+struct db;
 
 struct route_ctx {
 	const struct config *cfg;

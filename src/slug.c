@@ -1,4 +1,4 @@
-#include <errno.h>
+/* Slugs: the canonical encoding of a chart key, and the lenient decoding. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -6,92 +6,23 @@
 #include <string.h>
 
 #include "jsonparse.h"
+#include "jsonwrite.h"
 #include "slug.h"
 #include "strbuf.h"
 
-/* Longer slugs are refused before any decoding. */
-#define SLUG_MAX_BYTES	4096
-/* The most members a key has: "k" and five dimensions. */
-#define MAX_MEMBERS	(1 + CHART_MAX_DIMS)
+/* Room for "k" and every dimension name of every kind. */
+#define MAX_NAMES	(1 + KIND_COUNT * CHART_MAX_DIMS)
+#define REPLACEMENT	0xFFFD
 
 static const char b64url[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/* A JSON string as serde_json writes it: only what must be escaped is. */
-static void
-sb_json_string(struct strbuf *b, const char *s)
-{
-	char esc[8];
-
-	sb_add(b, "\"", 1);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			sb_add(b, esc, 2);
-		} else if (c == '\n')
-			sb_add(b, "\\n", 2);
-		else if (c == '\r')
-			sb_add(b, "\\r", 2);
-		else if (c == '\t')
-			sb_add(b, "\\t", 2);
-		else if (c == '\b')
-			sb_add(b, "\\b", 2);
-		else if (c == '\f')
-			sb_add(b, "\\f", 2);
-		else if (c < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			sb_add(b, esc, 6);
-		} else
-			sb_add(b, s, 1);
-	}
-	sb_add(b, "\"", 1);
-}
-
 int
 slug_format_f64(double v, char *buf, size_t size)
 {
-	char sci[40], digits[20];
-	const char *sign;
-	int prec, exp10, ndigits, point, i;
-	size_t n = 0;
-
-	if (!isfinite(v) || size < 32)
+	if (!isfinite(v) || size < JW_NUMBER_MAX)
 		return -1;
-	/* Shortest %e form that reads back exactly: d.ddde[+-]XX. */
-	for (prec = 0; prec < 17; prec++) {
-		snprintf(sci, sizeof(sci), "%.*e", prec, v);
-		if (strtod(sci, NULL) == v)
-			break;
-	}
-	sign = sci[0] == '-' ? "-" : "";
-	for (i = *sign ? 1 : 0; sci[i] != 'e'; i++)
-		if (sci[i] != '.')
-			digits[n++] = sci[i];
-	digits[n] = '\0';
-	exp10 = (int)strtol(sci + i + 1, NULL, 10);
-	/* Trailing zeros of the mantissa are not significant. */
-	while (n > 1 && digits[n - 1] == '0')
-		digits[--n] = '\0';
-	ndigits = (int)n;
-	point = exp10 + 1;	/* digits before the decimal point */
-	if (v == 0)
-		snprintf(buf, size, "%s0.0", sign);
-	else if (point >= ndigits && point <= 16)
-		snprintf(buf, size, "%s%s%.*d.0", sign, digits,
-		    point - ndigits, 0);
-	else if (point > 0 && point <= 16)
-		snprintf(buf, size, "%s%.*s.%s", sign, point, digits,
-		    digits + point);
-	else if (point > -5 && point <= 0)
-		snprintf(buf, size, "%s0.%.*d%s", sign, -point, 0, digits);
-	else if (ndigits == 1)
-		snprintf(buf, size, "%s%se%d", sign, digits, point - 1);
-	else
-		snprintf(buf, size, "%s%c.%se%d", sign, digits[0], digits + 1,
-		    point - 1);
+	jw_number_text(v, buf);
 	return 0;
 }
 
@@ -120,79 +51,173 @@ char *
 slug_encode(const struct chart_key *key)
 {
 	const struct chart_kind *kind = key->kind;
+	const struct dim_value *v;
 	struct strbuf json = { 0 }, slug = { 0 };
+	struct api_error err;
+	struct jw jw;
 	size_t i;
 
-	sb_str(&json, "{\"k\":");
-	sb_json_string(&json, key->group ? kind->group_k : kind->chart_k);
+	jw_init(&jw, jw_sink_strbuf, &json, &err);
+	jw_object(&jw);
+	jw_key(&jw, "k");
+	jw_string(&jw, key->group ? kind->group_k : kind->chart_k);
 	for (i = 0; i < chart_key_ndims(key); i++) {
-		sb_str(&json, ",");
-		sb_json_string(&json, kind->dims[i].column);
-		sb_str(&json, ":");
-		if (key->values[i].null)
-			sb_str(&json, "null");
-		else if (kind->dims[i].type == DIM_STR ||
-		    kind->dims[i].type == DIM_STR_OPT)
-			sb_json_string(&json, key->values[i].text);
+		v = &key->values[i];
+		jw_key(&jw, kind->dims[i].column);
+		if (v->null)
+			jw_null(&jw);
+		else if (kind->dims[i].type == DIM_I32)
+			jw_int(&jw, strtoll(v->text, NULL, 10));
+		else if (kind->dims[i].type == DIM_F64)
+			jw_number(&jw, strtod(v->text, NULL));
 		else
-			sb_str(&json, key->values[i].text);
+			jw_string(&jw, v->text);
 	}
-	sb_str(&json, "}");
-	sb_str(&slug, key->group ? kind->group_prefix : kind->chart_prefix);
-	sb_str(&slug, ".");
-	if (!json.failed)
-		sb_base64url(&slug, (const unsigned char *)json.data, json.len);
-	free(json.data);
-	if (json.failed || slug.failed) {
-		free(slug.data);
+	jw_object_end(&jw);
+	if (jw_finish(&jw) == 0) {
+		sb_str(&slug, key->group ? kind->group_prefix :
+		    kind->chart_prefix);
+		sb_str(&slug, ".");
+		sb_base64url(&slug, (const unsigned char *)json.data,
+		    json.len);
+	}
+	sb_free(&json);
+	if (jw.failed || slug.failed) {
+		sb_free(&slug);
 		return NULL;
 	}
 	return slug.data;
 }
 
-static int
-b64_value(char c)
+/*
+ * The code point of the UTF-8 sequence at s (n > 0 bytes left) and its
+ * length.  An ill-formed sequence is U+FFFD over its maximal subpart, as
+ * the WHATWG decoder (and so Node) reads it.
+ */
+static size_t
+utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	const char *p = c != '\0' ? strchr(b64url, c) : NULL;
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t need, i;
+	uint32_t v;
 
-	return p != NULL ? (int)(p - b64url) : -1;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		need = 1;
+		v = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		need = 2;
+		v = s[0] & 0x0F;
+		lo = s[0] == 0xE0 ? 0xA0 : 0x80;
+		hi = s[0] == 0xED ? 0x9F : 0xBF;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		need = 3;
+		v = s[0] & 0x07;
+		lo = s[0] == 0xF0 ? 0x90 : 0x80;
+		hi = s[0] == 0xF4 ? 0x8F : 0xBF;
+	} else {
+		*cp = REPLACEMENT;
+		return 1;
+	}
+	for (i = 1; i <= need; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*cp = REPLACEMENT;
+			return i;
+		}
+		v = v << 6 | (s[i] & 0x3F);
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	*cp = v;
+	return need + 1;
 }
 
-/* Unpadded base64url into a NUL-terminated buffer; NULL if not that. */
-static char *
-base64url_decode(const char *s, size_t n, size_t *outlen)
+/* A base64 digit of either alphabet, or -1. */
+static int
+b64_value(unsigned char c)
 {
-	unsigned char *out;
-	uint32_t v = 0;
-	size_t i, len = 0;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/*
+ * Buffer.from(s, 'base64url') of Node 20, into out (room for n * 3 / 4
+ * bytes); returns the length.  Node reads the low byte of each UTF-16
+ * code unit of the string ("\u0141" is an 'A', an emoji's low surrogate
+ * may be an '='), skips what is not a digit of either alphabet, stops at
+ * the first '=' and drops a lone trailing digit.
+ */
+static size_t
+base64_lenient(const unsigned char *s, size_t n, unsigned char *out)
+{
+	unsigned char unit[2];
+	uint32_t cp, acc = 0;
+	size_t i = 0, o = 0, u, nunits;
 	int d, bits = 0;
 
-	if (n % 4 == 1 || (out = malloc(n * 3 / 4 + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		if ((d = b64_value(s[i])) == -1) {
-			free(out);
-			return NULL;
+	while (i < n) {
+		i += utf8_next(s + i, n - i, &cp);
+		nunits = 1;
+		if (cp < 0x10000)
+			unit[0] = (unsigned char)cp;
+		else {
+			cp -= 0x10000;
+			unit[0] = (unsigned char)(0xD800 + (cp >> 10));
+			unit[1] = (unsigned char)(0xDC00 + (cp & 0x3FF));
+			nunits = 2;
 		}
-		v = (v << 6) | (uint32_t)d;
-		if ((bits += 6) >= 8) {
-			bits -= 8;
-			out[len++] = (unsigned char)(v >> bits);
-			v &= (1U << bits) - 1;
+		for (u = 0; u < nunits; u++) {
+			if (unit[u] == '=')
+				return o;
+			if ((d = b64_value(unit[u])) == -1)
+				continue;
+			acc = (acc << 6 | (uint32_t)d) & 0xFFFFFF;
+			if ((bits += 6) >= 8) {
+				bits -= 8;
+				out[o++] = (unsigned char)(acc >> bits);
+			}
 		}
 	}
-	/* Leftover bits must be zero, or two slugs would mean one key. */
-	if (v != 0) {
-		free(out);
-		return NULL;
-	}
-	out[len] = '\0';
-	*outlen = len;
-	return (char *)out;
+	return o;
 }
 
+/* Bytes as UTF-8 text, ill-formed sequences as U+FFFD; out has 3n + 1. */
+static size_t
+utf8_repair(const unsigned char *s, size_t n, char *out)
+{
+	size_t i = 0, o = 0, len;
+	uint32_t cp;
+
+	while (i < n) {
+		len = utf8_next(s + i, n - i, &cp);
+		if (cp == REPLACEMENT) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+		} else {
+			memcpy(out + o, s + i, len);
+			o += len;
+		}
+		i += len;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* The last value of a member the keys read ("k" or a dimension). */
 struct member {
-	struct jp_str name;
+	const char *name;
 	enum jp_type type;
 	struct jp_str string;
 	struct jp_num number;
@@ -205,66 +230,82 @@ bad(struct api_error *err, const char *why)
 	return -1;
 }
 
-/* One JSON object of at most MAX_MEMBERS string, number or null members. */
-static int
-parse_members(char *json, size_t len, struct member *m, size_t *count,
-    struct api_error *err)
+/* The slot for a member the keys read, NULL for any other member. */
+static struct member *
+slot(struct member *m, size_t *n, const struct jp_str *name)
 {
-	struct jp jp;
+	const char *wanted = NULL;
 	size_t i, j;
-	int rc;
 
-	jp_init(&jp, json, len);
-	if (jp_object_begin(&jp) == -1)
-		return bad(err, "not a JSON object");
-	for (i = 0; (rc = jp_object_next(&jp, i, &m[i < MAX_MEMBERS ? i :
-	    0].name)) == 1; i++) {
-		if (i == MAX_MEMBERS)
-			return bad(err, "too many members");
-		for (j = 0; j < i; j++)
-			if (m[j].name.len == m[i].name.len &&
-			    memcmp(m[j].name.ptr, m[i].name.ptr,
-			    m[i].name.len) == 0)
-				return bad(err, "duplicate member");
-		switch ((m[i].type = jp_peek(&jp))) {
-		case JP_STRING:
-			rc = jp_string(&jp, &m[i].string);
-			break;
-		case JP_NUMBER:
-			rc = jp_number(&jp, &m[i].number);
-			break;
-		case JP_NULL:
-			rc = jp_literal(&jp, JP_NULL);
-			break;
-		default:
-			return bad(err, "a member is not a string, number "
-			    "or null");
-		}
-		if (rc == -1)
-			return bad(err, jp.error);
-	}
-	if (rc == -1 || jp_end(&jp) == -1)
-		return bad(err, jp.error);
-	*count = i;
-	return 0;
+	if (jp_str_eq(name, "k"))
+		wanted = "k";
+	for (i = 0; i < KIND_COUNT && wanted == NULL; i++)
+		for (j = 0; j < chart_kinds[i].ndims && wanted == NULL; j++)
+			if (jp_str_eq(name, chart_kinds[i].dims[j].column))
+				wanted = chart_kinds[i].dims[j].column;
+	if (wanted == NULL)
+		return NULL;
+	for (i = 0; i < *n; i++)
+		if (strcmp(m[i].name, wanted) == 0)
+			return &m[i];
+	if (*n == MAX_NAMES)
+		return NULL;
+	m[*n].name = wanted;
+	return &m[(*n)++];
 }
 
 static const struct member *
-find_member(const struct member *m, size_t n, const char *name)
+find(const struct member *m, size_t n, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (m[i].name.len == strlen(name) &&
-		    memcmp(m[i].name.ptr, name, m[i].name.len) == 0)
+		if (strcmp(m[i].name, name) == 0)
 			return &m[i];
 	return NULL;
 }
 
+/*
+ * JSON.parse of an object, keeping the last value of each member a key
+ * reads; other members are checked and skipped, however deep.  The
+ * opposite of envelope.c's parse_members(), which takes exactly its
+ * members, each once: a slug is read as leniently as the reference
+ * reads it, an envelope as strictly as the contract demands.
+ */
 static int
-is_name(const struct jp_str *s, const char *name)
+lenient_members(char *json, size_t len, struct member *m, size_t *count,
+    struct api_error *err)
 {
-	return s->len == strlen(name) && memcmp(s->ptr, name, s->len) == 0;
+	struct member *s;
+	struct jp_str name;
+	struct jp jp;
+	size_t i;
+	int rc;
+
+	*count = 0;
+	jp_init(&jp, json, len);
+	jp.lone_surrogates = true;
+	if (jp_peek(&jp) != JP_OBJECT || jp_object_begin(&jp) == -1)
+		return bad(err, "not a JSON object");
+	for (i = 0; (rc = jp_object_next(&jp, i, &name)) == 1; i++) {
+		s = slot(m, count, &name);
+		if (s != NULL)
+			s->type = jp_peek(&jp);
+		if (s == NULL || s->type == JP_OBJECT || s->type == JP_ARRAY)
+			rc = jp_skip(&jp, JP_SKIP_DEPTH_MAX);
+		else if (s->type == JP_STRING)
+			rc = jp_string(&jp, &s->string);
+		else if (s->type == JP_NUMBER)
+			rc = jp_number(&jp, &s->number);
+		else
+			rc = jp_literal(&jp, s->type == JP_INVALID ? JP_NULL :
+			    s->type);
+		if (rc == -1)
+			break;
+	}
+	if (rc == -1 || jp_end(&jp) == -1)
+		return bad(err, jp.error);
+	return 0;
 }
 
 /* One dimension's member, checked against its type, into canonical text. */
@@ -272,80 +313,84 @@ static int
 dim_from_member(const struct dim *dim, const struct member *m,
     struct dim_value *out, struct api_error *err)
 {
-	char num[64], *end;
-	long long i;
+	char num[JW_NUMBER_MAX];
 	double d;
 
-	if (m == NULL)
-		return bad(err, "a key member is missing");
-	if (m->type == JP_NULL) {
+	if (m == NULL || m->type == JP_NULL) {
 		if (dim->type != DIM_STR_OPT)
-			return bad(err, "a required key member is null");
+			return bad(err, "a key member is missing or null");
 		out->null = true;
 		return 0;
 	}
-	if (dim->type == DIM_STR || dim->type == DIM_STR_OPT) {
+	switch (dim->type) {
+	case DIM_STR:
+	case DIM_STR_OPT:
 		if (m->type != JP_STRING)
 			return bad(err, "a key member is not a string");
 		/* Postgres text cannot hold U+0000: no row has it. */
 		if (memchr(m->string.ptr, '\0', m->string.len) != NULL)
 			return bad(err, "a key member contains U+0000");
 		out->text = strndup(m->string.ptr, m->string.len);
-	} else {
-		if (m->type != JP_NUMBER || m->number.len >= sizeof(num))
+		break;
+	case DIM_I32:
+		if (m->type != JP_NUMBER)
 			return bad(err, "a key member is not a number");
-		memcpy(num, m->number.text, m->number.len);
-		num[m->number.len] = '\0';
-		errno = 0;
-		if (dim->type == DIM_I32) {
-			i = strtoll(num, &end, 10);
-			if (!m->number.integer || errno != 0 ||
-			    i < INT32_MIN || i > INT32_MAX)
-				return bad(err, "a key member is not a "
-				    "32-bit integer");
-			snprintf(num, sizeof(num), "%lld", i);
-		} else {
-			d = strtod(num, &end);
-			if (slug_format_f64(d, num, sizeof(num)) == -1)
-				return bad(err, "a key member is not a "
-				    "finite number");
-		}
+		/* The number ends at a delimiter: strtod stops there. */
+		d = strtod(m->number.text, NULL);
+		if (!(d >= INT32_MIN && d <= INT32_MAX) ||
+		    d != (double)(int32_t)d)
+			return bad(err, "a key member is not a 32-bit integer");
+		snprintf(num, sizeof(num), "%d", (int)(int32_t)d);
 		out->text = strdup(num);
+		break;
+	case DIM_F64:
+		if (m->type != JP_NUMBER)
+			return bad(err, "a key member is not a number");
+		d = strtod(m->number.text, NULL);
+		if (slug_format_f64(d, num, sizeof(num)) == -1)
+			return bad(err, "a key member is not a finite number");
+		out->text = strdup(num);
+		break;
 	}
-	if (out->text == NULL) {
-		api_error_set(err, 500, "internal", "out of memory");
-		return -1;
-	}
+	if (out->text == NULL)
+		return api_error_oom(err);
 	return 0;
 }
 
 int
 slug_decode(const char *slug, struct chart_key *key, struct api_error *err)
 {
-	struct member m[MAX_MEMBERS];
+	struct member m[MAX_NAMES];
 	const struct member *k;
 	const char *dot;
+	unsigned char *raw = NULL;
 	char *json = NULL;
 	size_t i, n, len;
 	int rc = -1;
 
 	memset(key, 0, sizeof(*key));
-	if (strlen(slug) > SLUG_MAX_BYTES)
+	if ((n = strlen(slug)) > SLUG_MAX_BYTES)
 		return bad(err, "too long");
 	if ((dot = strchr(slug, '.')) == NULL)
 		return bad(err, "no '.' after the prefix");
-	if ((json = base64url_decode(dot + 1, strlen(dot + 1), &len)) == NULL)
-		return bad(err, "not unpadded base64url");
-	if (parse_members(json, len, m, &n, err) == -1)
+	n -= (size_t)(dot + 1 - slug);
+	if ((raw = malloc(n * 3 / 4 + 1)) == NULL ||
+	    (json = malloc(n * 3 + 1)) == NULL) {
+		api_error_oom(err);
 		goto out;
-	if ((k = find_member(m, n, "k")) == NULL || k->type != JP_STRING) {
+	}
+	len = base64_lenient((const unsigned char *)dot + 1, n, raw);
+	len = utf8_repair(raw, len, json);
+	if (lenient_members(json, len, m, &n, err) == -1)
+		goto out;
+	if ((k = find(m, n, "k")) == NULL || k->type != JP_STRING) {
 		bad(err, "no string member \"k\"");
 		goto out;
 	}
-	for (i = 0; i < CHART_KIND_COUNT && key->kind == NULL; i++) {
-		if (is_name(&k->string, chart_kinds[i].chart_k))
+	for (i = 0; i < KIND_COUNT && key->kind == NULL; i++) {
+		if (jp_str_eq(&k->string, chart_kinds[i].chart_k))
 			key->kind = &chart_kinds[i];
-		else if (is_name(&k->string, chart_kinds[i].group_k)) {
+		else if (jp_str_eq(&k->string, chart_kinds[i].group_k)) {
 			key->kind = &chart_kinds[i];
 			key->group = true;
 		}
@@ -354,16 +399,13 @@ slug_decode(const char *slug, struct chart_key *key, struct api_error *err)
 		bad(err, "unknown \"k\"");
 		goto out;
 	}
-	if (n != 1 + chart_key_ndims(key)) {
-		bad(err, "members other than the key's");
-		goto out;
-	}
 	for (i = 0; i < chart_key_ndims(key); i++)
-		if (dim_from_member(&key->kind->dims[i], find_member(m, n,
+		if (dim_from_member(&key->kind->dims[i], find(m, n,
 		    key->kind->dims[i].column), &key->values[i], err) == -1)
 			goto out;
 	rc = 0;
 out:
+	free(raw);
 	free(json);
 	if (rc == -1)
 		chart_key_free(key);

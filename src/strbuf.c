@@ -1,3 +1,4 @@
+/* A growing string whose allocation failure sticks until reset. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* One worker: its session, the accept loop, one log line per request. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,37 +9,29 @@
 #include <fcgiapp.h>
 
 #include "child.h"
+#include "clock.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
 #include "routes.h"
 #include "worker.h"
 
-/* Method and path come from the client: keep the log line one line. */
-static void
-log_safe(char *dst, size_t size, const char *src)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < size && src[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		if (c <= ' ' || c == '"' || c >= 0x7f)
-			dst[i] = '?';
-		else
-			dst[i] = src[i];
-	}
-	dst[i] = '\0';
-}
-
+/*
+ * Method, path and sha come from the client, the reason from Postgres:
+ * escaped, so that none of them can end the line or forge a field.
+ */
 static void
 log_request(const struct http_request *req, double ms)
 {
 	const struct request_summary *s = &req->summary;
-	char method[16], path[128], counts[96] = "records=-";
+	char method[64], path[LOG_FIELD_MAX], sha[256];
+	char reason[LOG_FIELD_MAX / 2], counts[96] = "records=-";
 
-	log_safe(method, sizeof(method), req->method);
-	log_safe(path, sizeof(path), req->path);
+	log_escape(method, sizeof(method), req->method, false);
+	log_escape(path, sizeof(path), req->path != NULL ? req->path :
+	    "-", false);
+	log_escape(sha, sizeof(sha), s->sha[0] ? s->sha : "-", false);
+	log_escape(reason, sizeof(reason), s->internal, true);
 	if (s->records >= 0)
 		snprintf(counts, sizeof(counts), "records=%lld", s->records);
 	if (s->inserted >= 0)
@@ -50,32 +43,22 @@ log_request(const struct http_request *req, double ms)
 		    strlen(counts), " inserted=- updated=-");
 	log_msg(s->status >= 500 ? LOG_ERROR : LOG_INFO,
 	    "%s %s status=%d %s ms=%.1f sha=%s error=%s%s%s%s", method, path,
-	    s->status, counts, ms, s->sha[0] ? s->sha : "-",
+	    s->status, counts, ms, sha,
 	    s->error_class ? s->error_class : "-",
-	    s->internal[0] ? " reason=\"" : "", s->internal,
-	    s->internal[0] ? "\"" : "");
-}
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	    reason[0] ? " reason=\"" : "", reason, reason[0] ? "\"" : "");
 }
 
 static void
 handle(FCGX_Request *fcgx, struct route_ctx *ctx)
 {
 	struct http_request req;
-	char path[1024];
-	double start = now_ms();
+	long long start = clock_us();
 
-	http_request_init(&req, fcgx, path, sizeof(path));
+	http_request_init(&req, fcgx);
 	routes_dispatch(&req, ctx);
 	if (!req.summary.quiet)
-		log_request(&req, now_ms() - start);
+		log_request(&req, (double)(clock_us() - start) / 1000);
+	http_request_free(&req);
 }
 
 /* Out of descriptors, say: log it and pause rather than spin. */

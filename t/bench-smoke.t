@@ -1,8 +1,9 @@
 #!/usr/bin/perl
 # The benchmark scripts still run against the tree as it is (they are not
 # tests, so nothing else would notice when a change breaks them): a small
-# bench/ingest and a small bench/read each finish and report what they
-# measured, and so does bench/site.  The figures themselves are not
+# bench/ingest, bench/read, bench/load --flood, bench/cross-host and
+# bench/site each finish and report what they measured.  The figures
+# themselves are not
 # asserted: bench/ measures them.
 use strict;
 use warnings;
@@ -25,13 +26,25 @@ like($out, qr/^ratio ingest\/COPY:\s+\d+\.\d\d /m, 'and their ratio');
 like($out, qr/^peak worker RSS:\s+[1-9][\d.]* MiB/m, 'and the workers\' peak RSS');
 
 SKIP: {
-	skip 'wrk is not installed (apt-get install wrk)', 4 unless `which wrk` =~ /\S/;
+	skip 'wrk is not installed (apt-get install wrk)', 8 unless `which wrk` =~ /\S/;
 	$out = `$top/bench/read 3 100 2>&1`;
 	is($? >> 8, 0, 'bench/read 3 100 exits 0') or diag($out);
 	like($out, qr/^\d+ groups, 88 query charts$/m, 'it found every generated chart');
 	like($out, qr/^targets: cold chart p50 [\d.]+ ms/m, 'it reports latencies');
 	like($out, qr/requests\/s, .* non-2xx 0$/m, 'cached reads under wrk: no errors');
+
+	$out = `$top/bench/load --flood 2 1 50 2>&1`;
+	is($? >> 8, 0, 'bench/load --flood 2 1 50 exits 0') or diag($out);
+	like($out, qr/^medians of 1 runs of 2 s: ingest p99 alone [\d.]+ ms, with the flood [\d.]+ ms/m,
+	    'it reports ingest latency with and without the flood');
+	like($out, qr/^ingest errors: 0$/m, '... no ingest failed');
+	like($out, qr/^worker peak RSS: [\d.]+ MiB/m, '... and the workers\' peak RSS');
 }
+
+$out = `$top/bench/cross-host 5 1 2>&1`;
+is($? >> 8, 0, 'bench/cross-host 5 1 exits 0') or diag($out);
+like($out, qr/^median p99 over 1 runs: [\d.]+ ms/m, 'it reports the delay between hosts');
+
 SKIP: {
 	skip 'chromium is not installed (apt-get install chromium)', 3
 	    unless Browser::available();

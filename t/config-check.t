@@ -62,6 +62,16 @@ subtest 'a good config passes -t' => sub {
 	is($r->{exit}, 0, 'database as a postgresql:// URI') or diag $r->{stderr};
 };
 
+# Token files no one but their owner (this user or root) could have
+# written: not group- or world-writable, not a symbolic link, not owned by
+# another user.
+my $gw = BenchTest::spew("$dir/group-writable.token", "t\n", 0620);
+my $ww = BenchTest::spew("$dir/world-writable.token", "t\n", 0602);
+my $target = BenchTest::spew("$dir/target.token", "t\n", 0600);
+symlink $target, "$dir/link.token" or die "symlink: $!";
+my $theirs = BenchTest::spew("$dir/theirs.token", "t\n", 0600);
+chown 65534, 65534, $theirs if $> == 0;
+
 # Each bad file: the offending line is line 4, and a good line follows it so
 # that "the last line" would be the wrong answer.
 my @bad = (
@@ -80,6 +90,16 @@ my @bad = (
 	    "ingest_token_file = $dir/no-such.token", qr/\Q$dir\E\/no-such\.token/],
 	['token file that is a directory', "revalidate_token_file = $dir",
 	    qr/\Q$dir\E/],
+	['token file writable by its group', "ingest_token_file = $gw",
+	    qr/\Q$gw\E is writable by its group; chmod go-w/],
+	['token file writable by others', "revalidate_token_file = $ww",
+	    qr/\Q$ww\E is writable by others; chmod go-w/],
+	['token file that is a symbolic link',
+	    "ingest_token_file = $dir/link.token",
+	    qr/link\.token is a symbolic link; name the file itself/],
+	($> == 0 ? (['token file owned by another user',
+	    "ingest_token_file = $theirs",
+	    qr/\Q$theirs\E is owned by uid 65534, neither .* nor root/]) : ()),
 );
 for my $case (@bad) {
 	my ($name, $line, $want) = @$case;
@@ -152,6 +172,48 @@ subtest '-t never prints a token' => sub {
 	}
 };
 
+subtest 'SIGHUP with an unsafe token file: refused, the old token stays' => sub {
+	my $u = BenchTest->new;
+	my $old = $u->ingest_token;
+	my $file = $u->ingest_token_file;
+	my $new = 'rotated-' . BenchTest::random_sha();
+	for my $case (['writable by its group', sub { chmod 0620, $file },
+	    qr/\Q$file\E is writable by its group/],
+	    ['a symbolic link', sub {
+		rename $file, "$file.real" or die "rename: $!";
+		symlink "$file.real", $file or die "symlink: $!";
+	    }, qr/\Q$file\E is a symbolic link/]) {
+		my ($what, $break, $want) = @$case;
+		BenchTest::spew($file, "$new\n", 0600);
+		$break->();
+		my $mark = $u->log_mark;
+		$u->signal('HUP');
+		my $log = '';
+		ok(BenchTest::wait_for(sub {
+			($log = $u->log_since($mark)) =~ /reload failed/;
+		}, 30), "token file $what: the reload fails");
+		like($log, $want, '... and the log says why');
+		unlike($log, qr/\Q$new\E/, '... without the token');
+		is($u->ingest(BenchTest::envelope())->{status}, 200,
+		    '... the running token still works');
+		is($u->ingest(BenchTest::envelope(), token => $new)->{status},
+		    401, '... the new one does not');
+		unlink $file;
+		rename "$file.real", $file if -e "$file.real";
+	}
+	BenchTest::spew($file, "$new\n", 0600);
+	my $mark = $u->log_mark;
+	$u->signal('HUP');
+	ok(BenchTest::wait_for(sub {
+		$u->log_since($mark) =~ /configuration reloaded/;
+	}, 30), 'made safe again: the reload succeeds');
+	ok(BenchTest::wait_for(sub {
+		$u->ingest(BenchTest::envelope(), token => $new)->{status} == 200
+	}, 30), '... the new token works');
+	is($u->ingest(BenchTest::envelope(), token => $old)->{status}, 401,
+	    '... and the old one no longer does');
+};
+
 # ------------------------------------------------------------------
 # The effect of each key on a running service.
 
@@ -175,7 +237,7 @@ subtest 'max_requests: a worker is replaced after serving N requests' => sub {
 		%served = ();
 		my $log = $m->log;
 		$served{$1}++ while $log =~
-		    m{^benchingest\[(\d+)\]: info: GET /api/health status=200}mg;
+		    m{^\S+ benchingest\[(\d+)\]: info: GET /api/health status=200}mg;
 		my $total = 0;
 		$total += $_ for values %served;
 		$total >= 9;	# ours plus at least one from start-up
@@ -186,12 +248,12 @@ subtest 'max_requests: a worker is replaced after serving N requests' => sub {
 	ok(BenchTest::wait_for(sub { !BenchTest::pid_alive($first) }, 30),
 	    '... and then exited');
 	my $log = $m->log;
-	like($log, qr{^benchingest\[\d+\]: info: GET /api/health status=200}m,
+	like($log, qr{^\S+ benchingest\[\d+\]: info: GET /api/health status=200}m,
 	    'log_level = debug: request lines are logged');
-	like($log, qr/^benchingest\[$master\]: debug: /m,
+	like($log, qr/^\S+ benchingest\[$master\]: debug: /m,
 	    '... and so are debug lines');
 	for my $pid (sort keys %served) {
-		like($log, qr/^benchingest\[$master\]: debug: .*\b$pid\b/m,
+		like($log, qr/^\S+ benchingest\[$master\]: debug: .*\b$pid\b/m,
 		    "worker $pid was started by the master");
 	}
 	is($m->master_pid, $master, 'the master is the same process');
@@ -278,7 +340,7 @@ subtest 'statement_timeout: a statement over it is rolled back with 500; '
 	$locker->disconnect;
 	is($r->{status}, 500, 'the blocked ingest answers 500');
 	is_deeply($r->{json}, { error => 'internal' }, '... {"error":"internal"}');
-	is_deeply($s->row_counts, { map { $_ => 0 } @BenchTest::TABLES },
+	is_deeply($s->row_counts, { map { $_ => 0 } $s->tables },
 	    '... and wrote nothing, not even the commit');
 
 	$r = $s->ingest(BenchTest::envelope());

@@ -1,6 +1,6 @@
 #!/usr/bin/perl
-# The HTTP matrix of CONTRACT.md §1, §3 and §7, row by row, over real HTTP
-# through nginx: the exact status, the exact JSON error class, a JSON
+# The HTTP matrix of doc/ingest-api.md §1, §4 and §8, row by row, over real
+# HTTP through nginx: the exact status, the exact JSON error class, a JSON
 # content type on every answer and Cache-Control: no-store on the POST
 # routes.  The finer rules of each step have files of their own
 # (ingest-malformed.t, ingest-record-errors.t, ingest-large.t).

@@ -1,11 +1,12 @@
 #!/usr/bin/perl
-# Concurrent ingests of overlapping envelopes (CONTRACT.md §4): six forked
-# clients, released together, each send several rounds of envelopes for two
-# shared commits with overlapping record keys (in opposite orders, which
-# invites deadlocks) and for commits of their own.  Every response must be
-# 200; in each, inserted + updated = the records sent; and the counts are
-# exact across clients: the sum of all "inserted" equals the number of
-# distinct keys sent, which equals the number of rows in the database.
+# Concurrent ingests of overlapping envelopes (doc/ingest-api.md §5): six
+# forked clients, released together, each send several rounds of envelopes
+# for two shared commits with overlapping record keys (in opposite orders,
+# which invites deadlocks) and for commits of their own.  Every response
+# must be 200; in each, inserted + updated = the records sent; and the
+# counts are exact across clients: the sum of all "inserted" equals the
+# number of distinct keys sent, which equals the number of rows in the
+# database.
 use strict;
 use warnings;
 use FindBin;

@@ -1,7 +1,7 @@
 #!/usr/bin/perl
-# The same measurement key more than once in one envelope (CONTRACT.md §4):
-# applied in order, the last values win, the first occurrence of a new key
-# counts as inserted and every later one as updated - exactly as if the
+# The same measurement key more than once in one envelope (doc/ingest-api.md
+# §5): applied in order, the last values win, the first occurrence of a new
+# key counts as inserted and every later one as updated - exactly as if the
 # records were upserted one by one.  Keys that look alike but hash apart
 # (-0.0 and 0.0) are different rows; keys that are the same value written
 # differently (null and absent, 0 and 0.0) are the same row.  An empty

@@ -1,10 +1,10 @@
 #!/usr/bin/perl
 # Big envelopes: a 3 MiB commit message comes back byte for byte, a 20000
 # record batch is counted and stored exactly, and the body limit
-# (max_body_bytes, CONTRACT.md §3 step 2) is exact: a body of exactly the
-# limit is applied, one byte more is 413 {"error":"payload_too_large"} with
-# nothing written.  Authentication still comes first for a body over the
-# limit.
+# (max_body_bytes, doc/ingest-api.md §4 check 2) is exact: a body of exactly
+# the limit is applied, one byte more is 413 {"error":"payload_too_large"}
+# with nothing written.  Authentication still comes first for a body over
+# the limit.
 use strict;
 use warnings;
 use FindBin;

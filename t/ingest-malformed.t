@@ -1,8 +1,8 @@
 #!/usr/bin/perl
-# CONTRACT.md §3 step 3, "malformed": every rule with a case that breaks it
-# and, where the rule has an edge, a case right beside it that does not.
-# A broken envelope gets 400 {"error":"malformed","message":...} with no
-# record_index, a message that names the path (records[1].value_ns,
+# doc/ingest-api.md §4 check 3, "malformed": every rule with a case that
+# breaks it and, where the rule has an edge, a case right beside it that
+# does not.  A broken envelope gets 400 {"error":"malformed","message":...}
+# with no record_index, a message that names the path (records[1].value_ns,
 # commit.timestamp, ...) and no change at all to the database.  The
 # precedence of step 3 over step 4 (version) and of step 4 over step 5
 # (record) is at the end.

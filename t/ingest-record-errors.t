@@ -1,10 +1,10 @@
 #!/usr/bin/perl
-# CONTRACT.md §3 step 5, the per-record checks: a record of another commit,
-# a storage other than nvme/s3, the memory fields of a query_measurement
-# only partly there, a string holding U+0000.  Each gets exactly
-# 400 {"error":"record","record_index":N,"message":"..."} for the first
-# failing N, and nothing is written (all or nothing).  Each rule also has
-# the case beside it that passes.
+# doc/ingest-api.md §4 check 5, the per-record checks: a record of another
+# commit, a storage other than nvme/s3, the memory fields of a
+# query_measurement only partly there, a string holding U+0000.  Each gets
+# exactly 400 {"error":"record","record_index":N,"message":"..."} for the
+# first failing N, and nothing is written (all or nothing).  Each rule also
+# has the case beside it that passes.
 use strict;
 use warnings;
 use FindBin;

@@ -1,13 +1,13 @@
 #!/usr/bin/perl
 # After POST /api/ingest of examples/envelope.json, every column of every
-# row of the six tables holds exactly what the envelope says (CONTRACT.md
-# §2, §4, §6): NULL where a member is absent, bigint[] arrays, negative
-# values, the double 0.85 bit for bit, the commit row with all nine
-# members, query_measurements.commit_timestamp equal to the commit's
-# timestamp (also after a re-ingest that moves the timestamp).  Every
-# measurement_id equals the one computed by the independent Perl XXH64 of
-# CONTRACT.md §5 below.  Finally, a database of the previous stack with an
-# extra defaulted column takes the same envelope.
+# row of the six tables holds exactly what the envelope says
+# (doc/ingest-api.md §2, §5, §7): NULL where a member is absent, bigint[]
+# arrays, negative values, the double 0.85 bit for bit, the commit row with
+# all nine members, query_measurements.commit_timestamp equal to the
+# commit's timestamp (also after a re-ingest that moves the timestamp).
+# Every measurement_id equals the one computed by the independent Perl XXH64
+# of doc/ingest-api.md §6 below.  Finally, a database of the previous stack
+# with an extra defaulted column takes the same envelope.
 use strict;
 use warnings;
 use FindBin;

@@ -1,7 +1,9 @@
-# The request log: exactly one line per request with method, path, status,
-# records, inserted, updated, ms, sha and error; nothing a client sends can
-# split it; tokens, the Authorization header and bodies never appear; a 500
-# tells the client only "internal" while the log line has the reason.
+# The request log: exactly one line per request with an RFC 3339 UTC
+# timestamp, method, path, status, records, inserted, updated, ms, sha and
+# error; nothing a client or the database sends can split it or forge a
+# field (fields are escaped, the reason quoted); long paths are kept whole;
+# tokens, the Authorization header and bodies never appear; a 500 tells the
+# client only "internal" while the log line has the reason.
 use strict;
 use warnings;
 use FindBin;
@@ -14,11 +16,11 @@ my $sample_sha = BenchTest::envelope()->{commit}{sha};
 my $wrong = 'WRONGTOKEN-' . BenchTest::random_sha();
 my $marker = 'BODYMARKER-' . BenchTest::random_sha();
 
-my $line_re = qr{^benchingest\[(?<pid>\d+)\]:\ (?<level>\w+):\ (?<method>\S+)
+my $line_re = qr{^(?<time>\S+)\ benchingest\[(?<pid>\d+)\]:\ (?<level>\w+):\ (?<method>\S+)
     \ (?<path>\S+)\ status=(?<status>\d{3})\ records=(?<records>\S+)
     \ inserted=(?<inserted>\S+)\ updated=(?<updated>\S+)
     \ ms=(?<ms>\d+(?:\.\d+)?)\ sha=(?<sha>\S+)\ error=(?<error>\S+)
-    (?:\ reason="(?<reason>[^"\n]*)")?$}x;
+    (?:\ reason="(?<reason>(?:[^"\\\n]|\\.)*)")?$}x;
 
 # Runs $code (one request) and returns its response and the request lines
 # logged since, waiting for the first one.
@@ -126,6 +128,48 @@ subtest 'nothing a client sends splits a line' => sub {
 	is(scalar @lines, 1, 'one log line');
 	like($lines[0] // '', $line_re, '... with every field');
 	unlike($t->log, qr/^with "quotes"/m, 'the sha did not start a line');
+	like($lines[0] // '', qr/ sha=odd\?sha\?with\?\?quotes\? error=-$/,
+	    '... its space, newline and quotes replaced');
+};
+
+subtest 'every line starts with an RFC 3339 UTC time with a fraction' => sub {
+	my ($r, @lines) = logged(sub { $t->health });
+	my ($time) = ($lines[0] // '') =~ /^(\S+) /;
+	like($time // '', qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/,
+	    'YYYY-MM-DDTHH:MM:SS.ffffffZ');
+	my ($y, $mo, $d, $h, $mi, $s) = ($time // '') =~
+	    /^(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+\.\d+)Z$/;
+	my @now = gmtime;
+	is(sprintf('%04d-%02d-%02d', $y // 0, $mo // 0, $d // 0),
+	    sprintf('%04d-%02d-%02d', $now[5] + 1900, $now[4] + 1, $now[3]),
+	    'today, in UTC');
+	cmp_ok(abs(($h // 0) * 3600 + ($mi // 0) * 60 + ($s // 0) -
+	    ($now[2] * 3600 + $now[1] * 60 + $now[0])) % 86400, '<', 60,
+	    'and now, give or take a minute');
+	my @all = grep { length } split /\n/, $t->log;
+	is(scalar(grep { !/^\d{4}-\d\d-\d\dT[\d:]{8}\.\d{6}Z benchingest\[\d+\]: (?:error|warn|info|debug): / } @all),
+	    0, 'so does every other line, start-up lines included');
+};
+
+subtest 'a path is escaped, never cut short, and cannot forge a field' => sub {
+	my $long = '/api/chart/qm.' . ('A' x 900);
+	my ($r, @lines) = logged(sub { $t->request(GET => $long) });
+	is($r->{status}, 400, 'a 900-character slug: 400');
+	ok(($lines[0] // '') =~ $line_re, 'one line with every field');
+	my %f = %+;
+	is($f{path}, $long, 'the whole path is logged, not its first 127 bytes');
+
+	($r, @lines) = logged(sub {
+		$t->request(GET => '/api/x%20status=200%20error=-%22%5C%C3%A9')
+	});
+	is($r->{status}, 404, 'a path with spaces, a quote, a backslash, UTF-8');
+	is(scalar @lines, 1, 'one line');
+	ok(($lines[0] // '') =~ $line_re, '... with every field');
+	%f = %+;
+	is($f{path}, '/api/x\x20status=200\x20error=-\"\\\\\xc3\xa9',
+	    '... the path escaped: \x20 for a space, \" and \\, \xHH beyond ASCII');
+	is($f{status}, 404, '... and the real status is the one read');
+	is(() = ($lines[0] // '') =~ / status=/g, 1, 'one status= field only');
 };
 
 subtest 'a 500 says "internal"; the log says why' => sub {
@@ -148,6 +192,30 @@ subtest 'a 500 says "internal"; the log says why' => sub {
 	like($line // '', qr/reason="[^"]*statement timeout[^"]*"/,
 	    'the log line has the reason');
 	is_deeply($t->row_counts, $before, 'nothing was written');
+};
+
+subtest 'a reason from the database is quoted and escaped' => sub {
+	# A trigger whose error message holds what could end the quoted
+	# field or the line: a quote, a backslash, control bytes.
+	my $dbh = $t->dbh;
+	$dbh->do(<<'SQL');
+CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION E'no "way" \\ here\x01\tend'; END $$
+SQL
+	$dbh->do('CREATE TRIGGER refuse BEFORE INSERT ON commits ' .
+	    'FOR EACH ROW EXECUTE FUNCTION refuse()');
+	my ($r, @lines) = logged(sub {
+		$t->ingest(BenchTest::with_sha(BenchTest::envelope(),
+		    BenchTest::random_sha()))
+	});
+	$dbh->do('DROP TRIGGER refuse ON commits');
+	$dbh->do('DROP FUNCTION refuse()');
+	is($r->{status}, 500, 'the ingest answers 500');
+	is(scalar @lines, 1, 'one log line');
+	ok(($lines[0] // '') =~ $line_re, '... with every field');
+	my %f = %+;
+	is($f{reason} // '', 'commit upsert: ERROR:  no \\"way\\" \\\\ here\\x01\\x09end [P0001]',
+	    'the reason: \" for quotes, \\\\ for a backslash, \xHH for controls');
 };
 
 subtest 'secrets never reach the log' => sub {

@@ -45,7 +45,7 @@ subtest 'kill -9 of a worker: the master starts a new one' => sub {
 	ok(!BenchTest::pid_alive($victim), 'the killed worker is gone');
 	is($t->master_pid, $master, 'the master is the same process');
 	is_deeply([requests(8)], [(200) x 8], 'requests keep succeeding');
-	like($t->log, qr/^benchingest\[$master\]: \w+: .*\b$victim\b/m,
+	like($t->log, qr/^\S+ benchingest\[$master\]: \w+: .*\b$victim\b/m,
 	    "the master logged the death of $victim");
 };
 

@@ -22,13 +22,16 @@ system("openssl req -x509 -newkey rsa:2048 -nodes -keyout $dir/key.pem -out $dir
     . "-days 1 -subj /CN=localhost >/dev/null 2>&1") == 0 or BAIL_OUT('openssl failed');
 open my $fh, '<', "$top/nginx/benchingest-server.conf.example" or die $!;
 my $site = do { local $/; <$fh> };
-$site =~ s{/usr/share/benchingest/nginx/benchingest-cache\.conf}{$dir/cache.conf}g;
-$site =~ s{/usr/share/benchingest/nginx}{$top/nginx}g;
+# The build's own paths (configure's), whatever the prefix.
+my ($pkgdatadir) = $site =~ m{include (\S+)/nginx/benchingest-cache\.conf;}
+    or BAIL_OUT('the example does not include the cache file');
+$site =~ s{\Q$pkgdatadir\E/nginx/benchingest-cache\.conf}{$dir/cache.conf}g;
+$site =~ s{\Q$pkgdatadir\E/nginx}{$top/nginx}g;
 open $fh, '<', "$top/nginx/benchingest-cache.conf" or die $!;
 my $cache = do { local $/; <$fh> };
-like($cache, qr{^fastcgi_cache_path /var/cache/nginx/benchingest .*keys_zone=benchingest:}ms,
-    'the read cache file defines the zone the snippet uses');
-$cache =~ s{/var/cache/nginx/benchingest}{$dir/cache}g;
+like($cache, qr{^fastcgi_cache_path \S+/cache/benchingest/nginx .*keys_zone=benchingest:}ms,
+    'the read cache file defines the zone the snippet uses, in LOCALSTATEDIR/cache/benchingest');
+$cache =~ s{^(fastcgi_cache_path )\S+}{$1$dir/cache}m;
 spew("$dir/cache.conf", $cache);
 $site =~ s{/etc/ssl/certs/\S+;}{$dir/cert.pem;};
 $site =~ s{/etc/ssl/private/\S+;}{$dir/key.pem;};
@@ -42,18 +45,24 @@ like($site, qr/return 301 https:/, 'plain HTTP redirects to HTTPS');
 like($site, qr/server_tokens off/, 'no server tokens');
 like($site, qr/ssl_protocols TLSv1\.2 TLSv1\.3;/, 'modern TLS protocols only');
 like($site, qr/limit_req zone=benchingest_post/, 'the POST routes are rate limited');
+like($site, qr/limit_req zone=benchingest_read burst=\d+ delay=\d+;/,
+    'reads are rate limited per client, a flood queued in nginx');
 like($site, qr{include \Q$dir\E/cache\.conf;}, 'the example includes the read cache file');
 
 # The example's rate limiting, served for real over plain HTTP on loopback:
-# its map and zone, its limit_req lines, with a burst small enough to reach,
-# in front of a location that answers 204 after the limit has had its say.
-my ($map) = $site =~ /(map \$request_method.*?\n\}\n)/s;
-my ($zone) = $site =~ /(limit_req_zone [^\n]*\n)/;
-my ($limit) = $site =~ /(\tlimit_req zone=[^\n]*\n\tlimit_req_status [^\n]*\n)/;
-ok($map && $zone && $limit, 'found the map, zone and limit_req lines');
+# its maps and zones (POSTs, reads), its limit_req lines, with bursts small
+# enough to reach and no delay, in front of a location that answers 204
+# after the limits have had their say.
+my $map = join '', $site =~ /(map \$request_method.*?\n\}\n)/sg;
+my $zone = join '', $site =~ /(limit_req_zone [^\n]*\n)/g;
+my ($limit) = $site =~ /((?:\tlimit_req zone=[^\n]*\n(?:\t#[^\n]*\n)*)+\tlimit_req_status [^\n]*\n)/;
+like($zone, qr/zone=benchingest_post:.*zone=benchingest_read:/s,
+    'found a zone for POSTs and one for reads');
+ok($map && $limit, 'found the maps and the limit_req lines');
 $_ //= '' for $map, $zone, $limit;
-$zone =~ s/rate=\S+;/rate=1r\/m;/;
-$limit =~ s/burst=\d+/burst=2/;
+$zone =~ s/rate=\S+;/rate=1r\/m;/g;
+$limit =~ s/burst=\d+/burst=2/g;
+$limit =~ s/delay=\d+/delay=2/g;
 my $port = BenchTest::free_port();
 mkdir "$dir/rl";
 spew("$dir/rl/nginx.conf", "daemon off; pid $dir/rl/nginx.pid; error_log $dir/rl/error.log;\n"
@@ -69,12 +78,13 @@ if ($ngx == 0) {
 BenchTest::wait_for(sub { IO::Socket::INET->new("127.0.0.1:$port") }, 10);
 my $http = HTTP::Tiny->new(timeout => 10);
 my @posts = map { $http->post("http://127.0.0.1:$port/api/ingest", { content => '{}' })->{status} } 1 .. 6;
-my @gets = map { $http->get("http://127.0.0.1:$port/api/health")->{status} } 1 .. 6;
+my @gets = map { $http->get("http://127.0.0.1:$port/api/groups")->{status} } 1 .. 6;
 kill 'TERM', $ngx;
 waitpid $ngx, 0;
 is_deeply(\@posts, [204, 204, 204, 429, 429, 429], 'POSTs beyond the burst get 429')
     or diag("@posts");
-is_deeply(\@gets, [(204) x 6], 'GETs are never limited') or diag("@gets");
+is_deeply(\@gets, [204, 204, 204, 429, 429, 429],
+    'reads have a limit of their own: the POSTs took none of it') or diag("@gets");
 
 # The snippet, included verbatim by the harness's nginx.
 my $t = BenchTest->new;

@@ -21,7 +21,7 @@ my $cached = sub {
 	my @s = map { $t->request('GET', $path)->{status} } 1 .. 3;
 	return (\@s, scalar(() = $t->log_since($mark) =~ m{GET /api/groups }g));
 };
-$t->request('GET', $path);
+ok($t->wait_cached($path), 'the listener has heard the commit');
 my ($s, $hits) = $cached->();
 is_deeply($s, [200, 200, 200], 'reads before the outage');
 is($hits, 0, '... served from the cache');

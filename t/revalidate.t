@@ -105,6 +105,7 @@ subtest 'listeners on bench_data are notified' => sub {
 	my @n = $collect->();
 	is(scalar @n, 1, 'one notification');
 	is($n[0][0], 'bench_data', '... on bench_data');
+	is($n[0][2], 'revalidate', '... with the payload "revalidate"');
 
 	my $sha = BenchTest::random_sha();
 	is($t->ingest(BenchTest::with_sha(BenchTest::envelope(), $sha))->{status},
@@ -112,6 +113,8 @@ subtest 'listeners on bench_data are notified' => sub {
 	@n = $collect->();
 	is(scalar @n, 1, 'one notification');
 	is($n[0][0], 'bench_data', '... on bench_data');
+	is($n[0][2], 'ingest',
+	    '... with the constant payload "ingest": nothing of the request');
 
 	# A failed ingest, then a revalidate as a marker: had the ingest
 	# notified, that would have arrived before the marker's.

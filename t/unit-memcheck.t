@@ -9,8 +9,11 @@ use Test::More;
 my $top = "$FindBin::Bin/..";
 plan skip_all => 'valgrind is not installed' unless `which valgrind` =~ /\S/;
 
-for my $unit (qw(measurement_id jsonparse envelope config auth slug)) {
-	my $bin = "$top/t/unit/$unit";
+# Makefile.am's one list of unit tests.
+my @units = split ' ', `make -s -C $top list-unit-tests`;
+ok(@units >= 6, 'make list-unit-tests names the unit tests') or diag("@units");
+for my $unit (@units) {
+	my $bin = "$top/$unit";
 	ok(-x $bin, "$unit is built") or next;
 	my $log = `cd $top && valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 $bin 2>&1 >/dev/null`;
 	is($? >> 8, 0, "$unit: no memory errors or leaks under valgrind") or diag($log);

@@ -11,7 +11,9 @@
 #include <json.h>
 
 #include "../../src/envelope.h"
+#include "../../src/jsonwrite.h"
 #include "../../src/measurement_id.h"
+#include "../../src/strbuf.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -21,9 +23,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Small limits, so that inputs of a fuzzer's size reach them. */
 	static const struct envelope_limits limits = { 64, 256 };
 	struct envelope env;
-	struct api_error err;
+	struct api_error err, werr;
 	struct json_object *reply;
-	char *body, *json;
+	struct strbuf json = { 0 };
+	struct jw jw;
+	char *body;
 	size_t i;
 
 	if ((body = malloc(size + 1)) == NULL)
@@ -41,12 +45,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		if (err.class == NULL || (err.status != 400 && err.status != 409))
 			abort();
-		json = api_error_json(&err);
-		reply = json != NULL ? json_tokener_parse(json) : NULL;
+		jw_init(&jw, jw_sink_strbuf, &json, &werr);
+		api_error_write(&jw, &err);
+		reply = jw_finish(&jw) == 0 ? json_tokener_parse(json.data) :
+		    NULL;
 		if (reply == NULL)
 			abort();
 		json_object_put(reply);
-		free(json);
+		sb_free(&json);
 	}
 	envelope_free(&env);
 	free(body);

@@ -5,8 +5,6 @@ package BenchTest;
 # real nginx in front of it, all torn down again even when a test dies.
 # The interface is documented at the end of this file (perldoc).
 
-# Additions beyond the original brief are marked "extra".
-
 use strict;
 use warnings;
 
@@ -23,6 +21,7 @@ use IO::Socket::INET;
 use JSON::PP;
 use POSIX qw(WNOHANG _exit setpgid);
 use Scalar::Util qw(blessed weaken);
+use Socket qw(IPPROTO_TCP TCP_NODELAY);
 use Test::More ();
 use Time::HiRes qw(sleep time);
 
@@ -66,7 +65,7 @@ sub pgbin {
 
 sub bin { $ENV{BENCHINGEST_BIN} || "$TOP/src/benchingest" }
 
-# Extra: where the migrations and the nginx snippet come from.
+# Where the migrations and the nginx snippet come from.
 sub migrate_script {
 	$ENV{BENCHINGEST_TEST_MIGRATE} || "$TOP/script/benchingest-migrate.in"
 }
@@ -77,29 +76,48 @@ sub nginx_snippet {
 sub nginx_cache_conf {
 	(dirname(nginx_snippet())) . '/benchingest-cache.conf'
 }
-# Extra: the site's nginx file beside the snippet (the template in a
-# source tree, the built file in an installed one) and the site directory
-# it is pointed at.
+# The site's nginx file (made by make) and the site directory it is
+# pointed at.
 sub nginx_site_conf {
-	my $d = dirname(nginx_snippet());
-	return -f "$d/benchingest-site.conf.in" ? "$d/benchingest-site.conf.in" :
-	    "$d/benchingest-site.conf";
+	(dirname(nginx_snippet())) . '/benchingest-site.conf'
 }
 sub site_dir { $ENV{BENCHINGEST_TEST_SITEDIR} || "$TOP/site" }
 
 # ---------------------------------------------------------------- helpers
+
+# HTTP::Tiny writes a request's head and its body in two writes: with
+# Nagle's algorithm on, the body waits for nginx's delayed ACK, 40 ms per
+# POST.  Every connection of the harness (and of the tests and bench
+# scripts that use HTTP::Tiny beside it) sends at once.
+{
+	no warnings 'redefine';
+	my $connect = \&HTTP::Tiny::Handle::connect;
+	*HTTP::Tiny::Handle::connect = sub {
+		my $handle = $connect->(@_);
+		setsockopt($handle->{fh}, IPPROTO_TCP, TCP_NODELAY, 1);
+		return $handle;
+	};
+}
+
+# nginx's temp_path lines for an http { } block, all under $dir
+# (its subdirectories must exist and be writable by nginx's workers).
+our @NGINX_TEMP = qw(client_body fastcgi proxy uwsgi scgi);
+sub nginx_temp_conf {
+	my ($dir) = @_;
+	return join '', map { "    ${_}_temp_path $dir/$_;\n" } @NGINX_TEMP;
+}
 
 # The shipped read-cache file, with a cache directory of the caller's own.
 sub write_nginx_cache_conf {
 	my ($path, $cache_dir) = @_;
 	my $cache = slurp(nginx_cache_conf()) //
 	    croak(nginx_cache_conf() . ' is missing');
-	$cache =~ s{/var/cache/nginx/benchingest}{$cache_dir}g or
+	$cache =~ s{^(\s*fastcgi_cache_path\s+)\S+}{$1$cache_dir}m or
 	    croak('no cache path in ' . nginx_cache_conf());
 	return spew($path, $cache);
 }
 
-# Extra: the shipped site file, serving the site from site_dir().
+# The shipped site file, serving the site from site_dir().
 sub write_nginx_site_conf {
 	my ($path) = @_;
 	my $site = slurp(nginx_site_conf()) //
@@ -160,7 +178,7 @@ sub _proc_stat {
 	return { state => $1, ppid => $2 };
 }
 
-# Extra: the process exists and is not a zombie.
+# The process exists and is not a zombie.
 sub pid_alive {
 	my ($pid) = @_;
 	return 0 unless $pid && $pid > 0;
@@ -181,7 +199,7 @@ sub _children_of {
 	return @pids;
 }
 
-# Extra: pids of live processes whose command line (NULs as spaces)
+# Pids of live processes whose command line (NULs as spaces)
 # matches $re.
 sub pids_matching {
 	my ($re) = @_;
@@ -277,7 +295,7 @@ sub _terminate {
 	return $rc;
 }
 
-# Extra: runs a command to completion.  %o: env, stdin (string), timeout
+# Runs a command to completion.  %o: env, stdin (string), timeout
 # (upper bound, default 60 s).  Returns {exit, stdout, stderr}.
 sub run_cmd {
 	shift if @_ && blessed $_[0];
@@ -448,7 +466,7 @@ sub envelope {
 	return $env;
 }
 
-# Extra: points an envelope (in place, also returned) at another commit sha:
+# Points an envelope (in place, also returned) at another commit sha:
 # commit.sha and every record's commit_sha.
 sub with_sha {
 	my ($env, $sha) = @_;
@@ -457,7 +475,7 @@ sub with_sha {
 	return $env;
 }
 
-# Extra: the JSON text of a valid envelope with $n query_measurement records
+# The JSON text of a valid envelope with $n query_measurement records
 # (distinct keys: query_idx 0 .. $n-1), built without JSON::PP so that 50k
 # records are quick.  The text ends with the records array and `]}`.
 # %o: sha, timestamp, dataset (key prefix).
@@ -496,8 +514,7 @@ sub new {
 	    $opt{private_cluster} ? start_cluster() : _shared_cluster();
 	$self->{dir} = tempdir('benchtest.XXXXXX', TMPDIR => 1, CLEANUP => 0);
 	chmod 0755, $self->{dir};
-	make_path(map { "$self->{dir}/nginx-tmp/$_" }
-	    qw(client_body fastcgi proxy uwsgi scgi));
+	make_path(map { "$self->{dir}/nginx-tmp/$_" } @NGINX_TEMP);
 	$self->{dbname} = sprintf 'bt_%d_%d', $$, ++$SEQ;
 	$self->_create_database unless $opt{no_database};
 
@@ -510,7 +527,8 @@ sub new {
 	}
 
 	$self->{listen} = $opt{listen} // "$self->{dir}/bi.sock";
-	$self->{listen} = "$self->{dir}/bi.sock" if $opt{spawn_fcgi};
+	$self->{listen} = "$self->{dir}/bi.sock"
+	    if $opt{spawn_fcgi} || $opt{socket_activation};
 	$self->{upstream} = $self->{listen} =~ m{/} ?
 	    "unix:$self->{listen}" : $self->{listen};
 
@@ -522,6 +540,10 @@ sub new {
 	# As root, benchingest refuses to start without a user for its workers.
 	my $user = exists $opt{user} ? $opt{user} : ($> == 0 ? 'nobody' : undef);
 	push @config, [user => $user] if defined $user;
+	# As root, a socket of -s PATH must be reachable by the web server.
+	push @config, [socket_group => 'www-data']
+	    if $> == 0 && $self->{listen} =~ m{/} && !$opt{spawn_fcgi} &&
+	    !$opt{socket_activation};
 	push @config, [ingest_token_file => "$self->{dir}/ingest.token"]
 	    if defined $self->{ingest_token};
 	push @config, [revalidate_token_file => "$self->{dir}/revalidate.token"]
@@ -571,14 +593,14 @@ sub log_file { "$_[0]{dir}/benchingest.log" }
 sub log { slurp($_[0]->log_file) // '' }
 sub ingest_token { $_[0]{ingest_token} }
 sub revalidate_token { $_[0]{revalidate_token} }
-sub dbname { $_[0]{dbname} }			# extra
-sub cluster { $_[0]{cluster} }			# extra
-sub socket_path { $_[0]{listen} }		# extra: the -s address
-sub nginx_port { $_[0]{nginx_port} }		# extra
-sub nginx_pid { $_[0]{nginx} }			# extra
+sub dbname { $_[0]{dbname} }
+sub cluster { $_[0]{cluster} }
+sub socket_path { $_[0]{listen} }		# the -s address
+sub nginx_port { $_[0]{nginx_port} }
+sub nginx_pid { $_[0]{nginx} }
 sub master_pid { $_[0]{master} }
-sub ingest_token_file { "$_[0]{dir}/ingest.token" }	# extra
-sub revalidate_token_file { "$_[0]{dir}/revalidate.token" }	# extra
+sub ingest_token_file { "$_[0]{dir}/ingest.token" }
+sub revalidate_token_file { "$_[0]{dir}/revalidate.token" }
 
 sub base_url {
 	my ($self) = @_;
@@ -600,7 +622,7 @@ sub ingest_conninfo {
 	    'user=bench_ingest';
 }
 
-# Extra: the log from byte offset $mark (from log_mark) on.
+# The log from byte offset $mark (from log_mark) on.
 sub log_mark { -s $_[0]->log_file // 0 }
 sub log_since {
 	my ($self, $mark) = @_;
@@ -610,7 +632,7 @@ sub log_since {
 
 # ---- config
 
-# Extra: changes config lines (undef removes one) and rewrites the file;
+# Changes config lines (undef removes one) and rewrites the file;
 # the running master sees it after SIGHUP.
 sub set_config {
 	my ($self, %kv) = @_;
@@ -649,35 +671,35 @@ sub _nginx_conf {
 	# Option upstreams: more backends (addresses as in a server line).
 	my $extra = join '', map { "        server $_;\n" }
 	    @{ $self->{opt}{upstreams} || [] };
+	# Options nginx_http, nginx_server: more lines for those blocks.
+	my ($http, $server) = map { $self->{opt}{$_} // '' }
+	    qw(nginx_http nginx_server);
+	my $user = $self->{opt}{nginx_user} // 'root';
+	my $temp = nginx_temp_conf("$d/nginx-tmp");
 	return <<"EOF";
 daemon off;
 master_process on;
-user root;
+user $user;
 worker_processes 2;
 pid $d/nginx.pid;
 error_log $d/nginx-error.log warn;
 events { worker_connections 512; }
 http {
     access_log $d/nginx-access.log;
-    client_body_temp_path $d/nginx-tmp/client_body;
-    fastcgi_temp_path $d/nginx-tmp/fastcgi;
-    proxy_temp_path $d/nginx-tmp/proxy;
-    uwsgi_temp_path $d/nginx-tmp/uwsgi;
-    scgi_temp_path $d/nginx-tmp/scgi;
-    include $d/nginx-cache.conf;
-    upstream benchingest {
+$temp    include $d/nginx-cache.conf;
+$http    upstream benchingest {
         server $self->{upstream};
 $extra    }
     server {
         listen 127.0.0.1:$self->{nginx_port};
-        include $snippet;
+$server        include $snippet;
         include $d/nginx-site.conf;
     }
 }
 EOF
 }
 
-# Extra (start() does this): starts nginx on a free port.
+# Starts nginx on a free port (start() does this).
 sub start_nginx {
 	my ($self) = @_;
 	return if $self->{nginx};
@@ -690,6 +712,10 @@ sub start_nginx {
 	eval { write_nginx_cache_conf("$d/nginx-cache.conf", "$d/nginx-cache") }
 	    or _bail($@);
 	eval { write_nginx_site_conf("$d/nginx-site.conf") } or _bail($@);
+	if (my $user = $self->{opt}{nginx_user}) {
+		my ($uid, $gid) = (getpwnam $user)[2, 3];
+		chown $uid, $gid, "$d/nginx-tmp", glob("$d/nginx-tmp/*");
+	}
 	for my $try (1 .. 8) {
 		$self->{nginx_port} = free_port();
 		spew("$d/nginx.conf", $self->_nginx_conf);
@@ -724,9 +750,16 @@ sub stop_nginx {
 # The command line that starts the master.
 sub _master_argv {
 	my ($self) = @_;
-	my @bi = (bin(), '-f', $self->config_file);
+	my @bi = (@{ $self->{opt}{wrap} || [] }, bin(), '-f',
+	    $self->config_file);
 	return ('/usr/bin/spawn-fcgi', '-n', '-s', $self->{listen}, '-M',
 	    '0666', '--', @bi) if $self->{opt}{spawn_fcgi};
+	if (my $sa = $self->{opt}{socket_activation}) {
+		$sa = {} unless ref $sa;
+		return ("$TOP/t/lib/socket-activate",
+		    (map { ("--$_", $sa->{$_}) } sort keys %$sa),
+		    $self->{listen}, '--', @bi);
+	}
 	return (@bi, '-s', $self->{listen});
 }
 
@@ -740,7 +773,8 @@ sub start {
 	_bail(bin() . ' is not built') unless -x bin();
 	my $want_nginx = !exists $self->{opt}{nginx} || $self->{opt}{nginx};
 	$self->start_nginx if $want_nginx;
-	unlink $self->{listen} if $self->{opt}{spawn_fcgi};
+	unlink $self->{listen}
+	    if $self->{opt}{spawn_fcgi} || $self->{opt}{socket_activation};
 	my $mark = $self->log_mark;
 	my $pid = _spawn([$self->_master_argv], out => $self->log_file,
 	    umask => 0, env => $self->{opt}{env});
@@ -779,7 +813,7 @@ sub stop {
 	return _terminate($pid, 'TERM', $timeout // 60);
 }
 
-# Extra: waits (up to $timeout s) for the master to exit on its own;
+# Waits (up to $timeout s) for the master to exit on its own;
 # returns its exit code, or undef if it is still running.
 sub wait_master_exit {
 	my ($self, $timeout) = @_;
@@ -804,7 +838,7 @@ sub worker_pids {
 	return grep { _comm($_) ne 'bi-listener' } _children_of($self->{master});
 }
 
-# Extra: the read-cache listener child, or undef.
+# The read-cache listener child, or undef.
 sub listener_pid {
 	my ($self) = @_;
 	return undef unless $self->{master};
@@ -813,7 +847,7 @@ sub listener_pid {
 	return $pid;
 }
 
-# Extra: waits until the master has exactly $n workers; returns their pids
+# Waits until the master has exactly $n workers; returns their pids
 # (empty list on timeout).
 sub wait_workers {
 	my ($self, $n, $timeout) = @_;
@@ -823,23 +857,23 @@ sub wait_workers {
 	return @pids;
 }
 
-# Extra: starts another process that the object will stop in cleanup.
+# Starts another process that the object will stop in cleanup.
 sub spawn {
 	my ($self, $argv, %o) = @_;
 	my $pid = _spawn($argv, out => $o{out} // "$self->{dir}/spawn.log",
 	    %o);
-	push @{ $self->{extra} }, $pid;
+	push @{ $self->{spawned} }, $pid;
 	return $pid;
 }
 
-# Extra: stops a process started with spawn(); returns its exit code.
+# Stops a process started with spawn(); returns its exit code.
 sub kill_spawned {
 	my ($self, $pid, $sig) = @_;
-	$self->{extra} = [grep { $_ != $pid } @{ $self->{extra} || [] }];
+	$self->{spawned} = [grep { $_ != $pid } @{ $self->{spawned} || [] }];
 	return _terminate($pid, $sig // 'TERM', 30);
 }
 
-# Extra: runs benchingest to completion with @args, e.g. ('-t', '-f', F).
+# Runs benchingest to completion with @args, e.g. ('-t', '-f', F).
 sub run_benchingest {
 	my ($self, @args) = @_;
 	my %o;
@@ -848,7 +882,7 @@ sub run_benchingest {
 	    %o);
 }
 
-# ---- private cluster (extra; only with private_cluster => 1)
+# ---- private cluster (only with private_cluster => 1)
 
 sub cluster_stop {
 	my ($self, $mode) = @_;
@@ -881,7 +915,7 @@ sub request {
 	return \%res;
 }
 
-# POST /api/ingest.  %o (extra): token => T (undef: no header),
+# POST /api/ingest.  %o: token => T (undef: no header),
 # authorization => raw header value, content_type => ..., headers => {...}.
 sub ingest {
 	my ($self, $env, %o) = @_;
@@ -915,6 +949,21 @@ sub revalidate {
 
 sub health { $_[0]->request('GET', '/api/health') }
 
+# Waits (up to $timeout s) until a GET of $path is answered from
+# nginx's cache, that is without a line in benchingest's log; true if so.
+# After a commit the listener changes the cache generation again when the
+# commit's NOTIFY reaches it, which may be a moment after the writer did:
+# a test that counts cache hits waits for that first.
+sub wait_cached {
+	my ($self, $path, $timeout) = @_;
+	my $logged = substr($path =~ s/\?.*//r, 0, 100);
+	return wait_for(sub {
+		my $mark = $self->log_mark;
+		$self->request('GET', $path);
+		return $self->log_since($mark) !~ /GET \Q$logged\E/;
+	}, $timeout // 10);
+}
+
 # ---- database
 
 sub dbh {
@@ -923,21 +972,86 @@ sub dbh {
 	return $self->{dbh} = _connect($self->{cluster}, $self->{dbname});
 }
 
-# Extra: a new superuser connection of the caller's own (e.g. for LISTEN or
+# A new superuser connection of the caller's own (e.g. for LISTEN or
 # holding locks).
 sub new_dbh {
 	my ($self, $user) = @_;
 	return _connect($self->{cluster}, $self->{dbname}, $user);
 }
 
-our @TABLES = qw(commits query_measurements compression_times
-    compression_sizes random_access_times vector_search_runs);
+# The tables the migrations made: commits and one per record kind, each
+# keyed by measurement_id (as sql/003_roles.sql finds them).
+sub tables {
+	my ($self) = @_;
+	return ('commits', map { $_->[0] } @{ $self->dbh->selectall_arrayref(q{
+	    SELECT table_name FROM information_schema.columns
+	    WHERE table_schema = 'public' AND column_name = 'measurement_id'
+	    ORDER BY table_name}) });
+}
 
 sub row_counts {
 	my ($self) = @_;
 	my $dbh = $self->dbh;
 	return { map { $_ => 0 + $dbh->selectrow_array("SELECT count(*) FROM $_")
-	    } @TABLES };
+	    } $self->tables };
+}
+
+# Fills the (empty) database with a generated history of $commits
+# commits (default 2000): 528 query_measurements rows per commit (TPC-H at
+# SF 1 and 10, on NVMe and S3, 22 queries, 6 engine:format series: four
+# query groups of 22 charts), a few rows of every other kind, analysed and
+# checkpointed.  For the benchmarks in bench/.
+sub fill_history {
+	my ($self, $commits) = @_;
+	$commits //= 2000;
+	my $dbh = $self->dbh;
+	local $dbh->{PrintWarn} = 0;
+	# Row numbers make the ids: a benchmark needs unique keys, not the hash.
+	$dbh->do(q{INSERT INTO commits (commit_sha, timestamp, message, author_name,
+	    author_email, committer_name, committer_email, tree_sha, url)
+	    SELECT md5('c' || i) || lpad(to_hex(i), 8, '0'),
+		timestamptz '2020-01-01 00:00:00+00' + i * interval '1 hour',
+		'Commit ' || i || E'\n\nbody', 'a', 'a@example.com', 'c',
+		'c@example.com', md5('t' || i) || '00000000',
+		'https://example.com/commit/' || i
+	    FROM generate_series(1, ?::int) i}, undef, $commits);
+	$dbh->do(q{INSERT INTO query_measurements (measurement_id, commit_sha,
+	    dataset, dataset_variant, scale_factor, query_idx, storage, engine,
+	    format, value_ns, all_runtimes_ns, commit_timestamp)
+	    SELECT row_number() OVER (), c.commit_sha, 'tpch', NULL, sf, q, st, e, f,
+		v, ARRAY[v, v + 1, v - 1], c.timestamp
+	    FROM commits c,
+		unnest(ARRAY['1', '10']) sf, unnest(ARRAY['nvme', 's3']) st,
+		generate_series(1, 22) q,
+		unnest(ARRAY['datafusion', 'duckdb']) e,
+		unnest(ARRAY['parquet', 'vortex-file-compressed', 'lance']) f,
+		LATERAL (SELECT (1000000 + (hashtext(c.commit_sha || q || e || f)
+		    & 65535))::bigint AS v) x});
+	$dbh->do(q{INSERT INTO compression_times (measurement_id, commit_sha, dataset,
+	    dataset_variant, format, op, value_ns, all_runtimes_ns)
+	    SELECT row_number() OVER (), commit_sha, d, NULL, f, o, 5000, '{5000}'
+	    FROM commits, unnest(ARRAY['taxi', 'tpch']) d,
+		unnest(ARRAY['parquet', 'vortex']) f, unnest(ARRAY['encode', 'decode']) o
+	    WHERE timestamp > timestamptz '2020-03-01 00:00:00+00'});
+	$dbh->do(q{INSERT INTO compression_sizes (measurement_id, commit_sha, dataset,
+	    format, value_bytes)
+	    SELECT row_number() OVER (), commit_sha, d, f, 1234 FROM commits,
+		unnest(ARRAY['taxi', 'tpch']) d, unnest(ARRAY['parquet', 'vortex']) f});
+	$dbh->do(q{INSERT INTO random_access_times (measurement_id, commit_sha, dataset,
+	    format, value_ns, all_runtimes_ns)
+	    SELECT row_number() OVER (), commit_sha, d, f, 850, '{850}' FROM commits,
+		unnest(ARRAY['taxi', 'feature-vectors']) d,
+		unnest(ARRAY['parquet', 'vortex']) f});
+	$dbh->do(q{INSERT INTO vector_search_runs (measurement_id, commit_sha, dataset,
+	    layout, flavor, threshold, value_ns, all_runtimes_ns, matches,
+	    rows_scanned, bytes_scanned, iterations)
+	    SELECT row_number() OVER (), commit_sha, 'cohere', l, fl, th, 42, '{42}',
+		1, 2, 3, 1 FROM commits, unnest(ARRAY['flat', 'partitioned']) l,
+		unnest(ARRAY['vortex', 'parquet']) fl, unnest(ARRAY[0.8, 0.83, 0.9]) th});
+	$dbh->do("VACUUM ANALYZE $_") for $self->tables;
+	# A database at rest has its pages written back: reads should not pay for
+	# evicting the generator's dirty buffers.
+	$dbh->do('CHECKPOINT');
 }
 
 # ---- cleanup
@@ -952,7 +1066,7 @@ sub cleanup {
 		    join("\n", grep { defined } @tail));
 	}
 	$self->stop(20) if $self->{master};
-	_terminate($_, 'TERM', 20) for @{ delete $self->{extra} || [] };
+	_terminate($_, 'TERM', 20) for @{ delete $self->{spawned} || [] };
 	$self->stop_nginx;
 	if ($self->{dbh}) {
 		eval { $self->{dbh}->disconnect };
@@ -1038,33 +1152,49 @@ until /api/health answers through nginx (15 s, then BAIL_OUT).  Options:
 
 =item nginx => 0 - no nginx; start => 0 - only prepare files
 
-=item private_cluster => 1 - (extra) a cluster for this object alone
+=item private_cluster => 1 - a cluster for this object alone
 
-=item no_database => 1 - (extra) no cluster and no database: for nginx in
-front of another FastCGI server (with C<start =E<gt> 0>, C<listen> and
+=item no_database => 1 - no cluster and no database: for nginx in front
+of another FastCGI server (with C<start =E<gt> 0>, C<listen> and
 C<start_nginx>)
 
-=item listen => 'HOST:PORT' - (extra) C<-s HOST:PORT>; nginx upstream follows
+=item listen => 'HOST:PORT' - C<-s HOST:PORT>; nginx upstream follows
 
-=item spawn_fcgi => 1 - (extra) run under C<spawn-fcgi -n -s DIR/bi.sock -M 0666>
+=item spawn_fcgi => 1 - run under C<spawn-fcgi -n -s DIR/bi.sock -M 0666>
+
+=item nginx_http => TEXT, nginx_server => TEXT - more lines in nginx's
+C<http> block and in its C<server> block, before the snippet
+
+=item wrap => [ARGV] - commands that exec benchingest, put before it
+on the command line, e.g. C<['prlimit', '--nproc=3']>; each must exec the
+next in the same process, so the master's pid stays the one started
+
+=item socket_activation => 1 or { 'socket-user' => U, 'socket-group' => G,
+'socket-mode' => M, user => U, group => G } - get DIR/bi.sock the
+way systemd passes a socket (LISTEN_FDS), through F<t/lib/socket-activate>
+
+=item nginx_user => U - nginx's workers run as U (default root)
 
 =back
 
 =head1 METHODS
 
 Accessors: C<base_url dir config_file log_file log ingest_token
-revalidate_token master_pid superuser_conninfo ingest_conninfo>; extras
-C<dbname cluster socket_path nginx_port nginx_pid ingest_token_file
+revalidate_token master_pid superuser_conninfo ingest_conninfo
+dbname cluster socket_path nginx_port nginx_pid ingest_token_file
 revalidate_token_file config_text config_value($key)>.
 
 Requests: C<request($method, $path, \%headers, $body)> returns
 C<{status, headers (lower-case keys), content, json}>;
 C<ingest($envelope_or_string, %o)> with C<token>, C<authorization> (raw
 header), C<content_type>, C<headers>; C<revalidate(%o)> with C<token> or
-C<authorization>; C<health>.
+C<authorization>; C<health>; C<wait_cached($path, $timeout)> (until a GET
+of $path is answered from nginx's cache).
 
 Database: C<dbh> (superuser, AutoCommit), C<new_dbh> (a separate connection),
-C<row_counts>, C<@BenchTest::TABLES>.
+C<tables> (commits and a table per record kind), C<row_counts>,
+C<fill_history($commits)> (a generated
+history for benchmarks).
 
 Processes: C<worker_pids> (the master's children but the read-cache
 listener), C<listener_pid>, C<wait_workers($n)>, C<signal($sig)>, C<stop>
@@ -1080,12 +1210,11 @@ C<with_sha($env, $sha)>, C<random_sha()>, C<big_envelope_json($n, sha =E<gt>,
 timestamp =E<gt>, dataset =E<gt>)>, C<wait_for(sub, $timeout)>,
 C<free_port()>, C<run_cmd(\@argv, env =E<gt>, stdin =E<gt>, timeout =E<gt>)>,
 C<pid_alive($pid)>, C<pids_matching(qr//)>, C<slurp>, C<spew>, C<bin>,
-C<write_nginx_cache_conf($path, $cache_dir)>, C<write_nginx_site_conf($path)>,
-C<site_dir>.
+C<write_nginx_cache_conf($path, $cache_dir)>, C<nginx_temp_conf($dir)>,
+C<write_nginx_site_conf($path)>, C<site_dir>.
 
 nginx serves the snippet and, in the same server block, the site's file
-(F<benchingest-site.conf.in> beside the snippet, or the built
-F<benchingest-site.conf> of an installation) with its static files taken
+(F<benchingest-site.conf> beside the snippet) with its static files taken
 from C<site_dir>.
 
 Environment: C<BENCHINGEST_BIN> (binary), C<BENCHINGEST_TEST_KEEP=1> (keep

@@ -1,6 +1,7 @@
 /*
- * Bearer checks (CONTRACT.md §3 step 1, §7): the exact header form, the
- * token compared whole whatever the lengths, and no token = fail closed.
+ * Bearer checks (doc/ingest-api.md §4 check 1, §8): the exact header form,
+ * the token compared whole whatever the lengths, and no token = fail
+ * closed.
  */
 #include <string.h>
 

@@ -63,6 +63,7 @@ defaults(void)
 	    "max_body_bytes defaults to 64 MiB");
 	ok(cfg.statement_timeout == 30000, "statement_timeout defaults to 30 s");
 	ok(cfg.log_level == LOG_INFO, "log_level defaults to info");
+	ok(cfg.shutdown_timeout == 300, "shutdown_timeout defaults to 300 s");
 	ok(cfg.ingest_token == NULL && cfg.revalidate_token == NULL,
 	    "no tokens unless configured");
 	config_free(&cfg);
@@ -87,6 +88,7 @@ every_key(void)
 	    "ingest_token_file = %s\n"
 	    "revalidate_token_file = %s\n"
 	    "statement_timeout = 0\n"
+	    "shutdown_timeout = 86400\n"
 	    "log_level = debug\n", ingest, reval);
 	setenv("INGEST_BEARER_TOKEN", "from-env", 1);
 	if (!ok(load(text, &cfg, err, sizeof(err)) == 0,
@@ -94,7 +96,8 @@ every_key(void)
 		return;
 	ok(cfg.workers == 7 && cfg.max_requests == 1000 &&
 	    cfg.max_body_bytes == 1048576 && cfg.statement_timeout == 0 &&
-	    cfg.log_level == LOG_DEBUG, "every value is taken");
+	    cfg.shutdown_timeout == 86400 && cfg.log_level == LOG_DEBUG,
+	    "every value is taken");
 	ok(strcmp(cfg.ingest_token, "s3cret-in") == 0,
 	    "token file: first line, trimmed; the file wins over the env");
 	ok(strcmp(cfg.revalidate_token, "s3cret-re") == 0,
@@ -113,10 +116,55 @@ every_key(void)
 	unsetenv("BENCH_REVALIDATE_TOKEN");
 }
 
+/* read_timeout, and max_concurrent_reads with its default from workers. */
+static void
+read_keys(void)
+{
+	static const struct {
+		const char *text;
+		long long reads;
+	} cases[] = {
+		{ "database = x\n", 1 },
+		{ "database = x\nworkers = 1\n", 1 },
+		{ "database = x\nworkers = 5\n", 2 },
+		{ "database = x\nworkers = 8\n", 4 },
+		{ "database = x\nworkers = 8\nmax_concurrent_reads = 8\n", 8 },
+		{ "database = x\nmax_concurrent_reads = 30\n", 30 },
+	};
+	struct config cfg;
+	char err[1024] = "";
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!ok(load(cases[i].text, &cfg, err, sizeof(err)) == 0,
+		    "read keys, case %zu loads (%s)", i, err))
+			continue;
+		ok(cfg.max_concurrent_reads == cases[i].reads,
+		    "max_concurrent_reads %lld, want %lld",
+		    cfg.max_concurrent_reads, cases[i].reads);
+		if (i == 0)
+			ok(cfg.read_timeout == 10000,
+			    "read_timeout defaults to 10 s");
+		config_free(&cfg);
+	}
+	if (ok(load("database = x\nread_timeout = 0\n", &cfg, err,
+	    sizeof(err)) == 0, "read_timeout 0 loads (%s)", err)) {
+		ok(cfg.read_timeout == 0, "read_timeout 0: no limit");
+		config_free(&cfg);
+	}
+	refused("no reads at all", "database = x\nmax_concurrent_reads = 0\n",
+	    "test.conf:2: max_concurrent_reads");
+	refused("reads beyond any workers",
+	    "database = x\nmax_concurrent_reads = 257\n",
+	    "test.conf:2: max_concurrent_reads");
+	refused("negative read timeout", "database = x\nread_timeout = -1\n",
+	    "test.conf:2: read_timeout");
+}
+
 static void
 mistakes(void)
 {
-	char text[512], open_token[256];
+	char text[512], open_token[256], path[256];
 
 	snprintf(open_token, sizeof(open_token), "%s",
 	    write_file("open.token", "x\n", 0644));
@@ -133,6 +181,12 @@ mistakes(void)
 	    "test.conf:2: workers");
 	refused("workers not a number", "database = x\nworkers = abc\n",
 	    "test.conf:2: workers");
+	refused("shutdown_timeout zero", "database = x\nshutdown_timeout = 0\n",
+	    "test.conf:2: shutdown_timeout: expected an integer from 1 to "
+	    "86400");
+	refused("shutdown_timeout over a day",
+	    "database = x\nshutdown_timeout = 86401\n",
+	    "test.conf:2: shutdown_timeout");
 	refused("negative body limit", "database = x\nmax_body_bytes = -1\n",
 	    "test.conf:2: max_body_bytes");
 	refused("fractional timeout", "database = x\nstatement_timeout = 1.5\n",
@@ -151,6 +205,32 @@ mistakes(void)
 	    open_token);
 	refused("token file readable by others", text,
 	    "is readable by others; chmod o-rwx");
+	snprintf(text, sizeof(text), "database = x\ningest_token_file = %s\n",
+	    write_file("group-w.token", "x\n", 0620));
+	refused("token file writable by its group", text,
+	    "group-w.token is writable by its group; chmod go-w");
+	snprintf(text, sizeof(text), "database = x\ningest_token_file = %s\n",
+	    write_file("other-w.token", "x\n", 0602));
+	refused("token file writable by others", text,
+	    "other-w.token is writable by others; chmod go-w");
+	snprintf(path, sizeof(path), "%s/link.token", dir);
+	if (symlink(write_file("target.token", "x\n", 0600), path) == 0) {
+		snprintf(text, sizeof(text), "database = x\n"
+		    "ingest_token_file = %s\n", path);
+		refused("token file that is a symbolic link", text,
+		    "link.token is a symbolic link; name the file itself");
+	} else
+		ok(0, "symlink");
+	snprintf(path, sizeof(path), "%s",
+	    write_file("other-owner.token", "x\n", 0600));
+	snprintf(text, sizeof(text), "database = x\ningest_token_file = %s\n",
+	    path);
+	if (geteuid() == 0 && chown(path, 65534, 65534) == 0)
+		refused("token file owned by another user", text,
+		    "other-owner.token is owned by uid 65534, neither this "
+		    "process's user (uid 0) nor root; chown it");
+	else
+		ok(1, "# SKIP only root can give a file away");
 	ok(config_load("/nonexistent/benchingest.conf", &(struct config){ 0 },
 	    text, sizeof(text)) == -1 && strstr(text, "/nonexistent") != NULL,
 	    "a missing config file is named");
@@ -167,6 +247,7 @@ main(void)
 	}
 	defaults();
 	every_key();
+	read_keys();
 	mistakes();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)

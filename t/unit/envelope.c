@@ -1,6 +1,6 @@
 /*
- * Every rule of CONTRACT.md §3 steps 3 to 5, each with a case that passes
- * and one that fails, checked for its exact status, error class,
+ * Every rule of doc/ingest-api.md §4 checks 3 to 5, each with a case that
+ * passes and one that fails, checked for its exact status, error class,
  * record_index and the path the message names.
  */
 #include <stdlib.h>
@@ -325,7 +325,10 @@ timestamps(void)
 		"2026-06-18T11:59:00Z", "2026-06-18T11:59:00+02:00",
 		"2026-06-18T11:59:00.123456Z", "2026-06-18t11:59:00z",
 		"2026-06-18 11:59:00-07:30", "2024-02-29T00:00:00Z",
-		"2026-06-30T23:59:60Z",
+		"2026-06-30T23:59:60Z", "2026-06-18T11:59:00+15:59",
+		"2026-06-18T11:59:00-15:59", "0001-01-01T00:00:00Z",
+		"9999-12-31T23:59:60-15:59", "2026-06-30T23:59:60.0000005Z",
+		"2026-06-18T12:30:60.9999999Z", "2026-06-18T23:59:59.9999999Z",
 	};
 	static const char *const bad[] = {
 		"yesterday", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
@@ -333,9 +336,38 @@ timestamps(void)
 		"2026-06-18T11:59:00", "2026-06-18T11:59Z", "2026-06-18",
 		"2026-06-18T11:59:00+0200", "2026-06-18T11:59:00.Z",
 		"2026-06-18T11:59:00Z ", "",
+		/* What Postgres refuses. */
+		"2026-06-18T11:59:00+16:00", "2026-06-18T11:59:00-23:59",
+		"0000-01-01T00:00:00Z", "2026-06-30T23:59:60.0000006Z",
+		"2026-06-30T23:59:60.5Z",
 	};
-	char member[128];
+	char member[256], frac[160];
 	size_t i;
+
+	/* Postgres's buffer: 149 bytes with "T", 151 with a blank. */
+	static const struct {
+		char sep;
+		int digits;	/* of the fraction */
+		bool ok;
+	} lengths[] = { { 'T', 128, true }, { 'T', 129, false },
+	    { ' ', 130, true }, { ' ', 131, false } };
+	char name[64];
+
+	memset(frac, '1', sizeof(frac));
+	for (i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		snprintf(member, sizeof(member), "\"timestamp\":\"2026-06-18"
+		    "%c11:59:00.%.*sZ\"", lengths[i].sep, lengths[i].digits,
+		    frac);
+		snprintf(name, sizeof(name), "a %d-byte timestamp with '%c'",
+		    lengths[i].digits + 21, lengths[i].sep);
+		if (lengths[i].ok)
+			accepted(name, with(ENVELOPE,
+			    "\"timestamp\":\"2026-06-18T11:59:00Z\"", member));
+		else
+			MALFORMED(name, with(ENVELOPE,
+			    "\"timestamp\":\"2026-06-18T11:59:00Z\"", member),
+			    "commit.timestamp");
+	}
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		snprintf(member, sizeof(member), "\"timestamp\":\"%s\"", good[i]);
@@ -453,6 +485,86 @@ limits_enforced(void)
 	limits = saved;
 }
 
+/* A string of n bytes of c, as a JSON member "name":"ccc...". */
+static const char *
+member_of(const char *name, char c, size_t n)
+{
+	static char buf[512];
+	size_t len = (size_t)snprintf(buf, sizeof(buf), "\"%s\":\"", name);
+
+	memset(buf + len, c, n);
+	snprintf(buf + len + n, sizeof(buf) - len - n, "\"");
+	return buf;
+}
+
+static void
+postgres_limits(void)
+{
+	const char *bare = "{" RUN_META "," COMMIT ",\"records\":[]}";
+	char sha[300];
+	size_t i;
+
+	/* commit.sha is a primary key: at most 256 bytes. */
+	snprintf(sha, sizeof(sha), "%s", member_of("sha", 'a', 256));
+	accepted("a 256-byte commit.sha", with(bare, "\"sha\":\"" SHA "\"",
+	    sha));
+	snprintf(sha, sizeof(sha), "%s", member_of("sha", 'a', 257));
+	MALFORMED("a 257-byte commit.sha", with(bare, "\"sha\":\"" SHA "\"",
+	    sha), "commit.sha: 257 bytes, longer than the 256");
+
+	accepted("a 256-byte dataset", with(ENVELOPE, "\"dataset\":\"taxi\"",
+	    member_of("dataset", 'd', 256)));
+	RECORD("a 257-byte dataset", with(ENVELOPE, "\"dataset\":\"taxi\"",
+	    member_of("dataset", 'd', 257)), 1,
+	    "dataset is 257 bytes, longer than the 256 a key string may have");
+	RECORD("a 257-byte engine", with(ENVELOPE, "\"engine\":\"df\"",
+	    member_of("engine", 'e', 257)), 0, "engine is 257 bytes");
+	RECORD("a 257-byte flavor", with(ENVELOPE, "\"flavor\":\"v\"",
+	    member_of("flavor", 'f', 257)), 4, "flavor is 257 bytes");
+	RECORD("a 257-byte op", with(ENVELOPE, "\"op\":\"encode\"",
+	    member_of("op", 'o', 257)), 1, "op is 257 bytes");
+	accepted("a 300-byte env_triple (no index holds it)", with(ENVELOPE,
+	    "\"env_triple\":\"x86_64\"", member_of("env_triple", 'x', 300)));
+	for (i = 0; i < KIND_COUNT; i++)
+		ok(record_key_index_bytes(&record_kinds[i]) <=
+		    RECORD_BTREE_MAX_ITEM, "%s: every key at its limit fits a "
+		    "btree entry (%zu bytes)", record_kinds[i].name,
+		    record_key_index_bytes(&record_kinds[i]));
+}
+
+/* The COPY line bound of the envelope's records, field by field. */
+static void
+bytes_bound(void)
+{
+	struct envelope env;
+	struct api_error err;
+	char *body = strdup(with(ENVELOPE, "\"records\":[" QM ",",
+	    "\"records\":["));
+
+	api_error_clear(&err);
+	if (!ok(envelope_parse(&env, body, strlen(body), &limits, &err) == 0,
+	    "parses"))
+		goto out;
+	/*
+	 * compression_time: id 20 + tab + timestamp 151 + newline, then per
+	 * field a tab and: sha 2 * 40, dataset 2 * 4, variant absent \\N 2,
+	 * format 2 * 6, op 2 * 6, value_ns 20, an empty array 2, env_triple
+	 * absent 2.
+	 */
+	ok(record_bytes_bound(env.records[0]) == 20 + 1 + 151 + 1 + 8 +
+	    80 + 8 + 2 + 12 + 12 + 20 + 2 + 2, "compression_time: %zu bytes",
+	    record_bytes_bound(env.records[0]));
+	/* vector_search_run: a double counts 24, an array element 21. */
+	ok(record_bytes_bound(env.records[3]) == 20 + 1 + 151 + 1 + 12 +
+	    80 + 12 + 22 + 2 + 24 + 20 + (2 + 21) + 20 + 20 + 20 + 20 + 2,
+	    "vector_search_run: %zu bytes", record_bytes_bound(env.records[3]));
+	ok(RECORD_MAX_BYTES < ((size_t)1 << 30) - 1,
+	    "a record stays below Postgres's 1 GiB");
+	envelope_free(&env);
+out:
+	free(body);
+}
+
 int
 main(void)
 {
@@ -463,6 +575,8 @@ main(void)
 	version_and_records();
 	duplicates_kept();
 	limits_enforced();
+	postgres_limits();
+	bytes_bound();
 	while (nowned > 0)
 		free(owned[--nowned]);
 	return done_testing();

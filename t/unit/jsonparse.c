@@ -1,12 +1,15 @@
 /*
  * The strict JSON layer on its own: string decoding, UTF-8 validation,
- * number grammar, literals, nesting limits and trailing bytes.
+ * number grammar, literals, nesting limits and trailing bytes; and the one
+ * leniency a caller may ask for, JSON.parse's lone surrogates.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../src/jsonparse.h"
 #include "tap.h"
+
+static bool lone_surrogates;
 
 /* Decodes one JSON string; returns its bytes or NULL on error. */
 static char *
@@ -18,6 +21,7 @@ decode(const char *json, size_t *len)
 
 	snprintf(buf, sizeof(buf), "%s", json);
 	jp_init(&jp, buf, strlen(buf));
+	jp.lone_surrogates = lone_surrogates;
 	if (jp_string(&jp, &s) == -1 || jp_end(&jp) == -1)
 		return NULL;
 	*len = s.len;
@@ -72,6 +76,16 @@ strings(void)
 	string_bad("0xF5 lead byte", "\"\xf5\x80\x80\x80\"");
 	string_bad("0xFF byte", "\"\xff\"");
 	string_bad("truncated sequence", "\"\xe2\x82\"");
+
+	/* As JSON.parse and then a UTF-8 encoder take them. */
+	lone_surrogates = true;
+	string_is("\"\\ud83d\"", "\xef\xbf\xbd", 3);
+	string_is("\"\\ud83dx\"", "\xef\xbf\xbdx", 4);
+	string_is("\"\\ude00\"", "\xef\xbf\xbd", 3);
+	string_is("\"\\ud83d\\ud83d\\ude00\"", "\xef\xbf\xbd\xf0\x9f\x98\x80", 7);
+	string_is("\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80", 4);
+	string_bad("encoded surrogate, even so", "\"\xed\xa0\x80\"");
+	lone_surrogates = false;
 }
 
 static int
@@ -143,6 +157,39 @@ values(void)
 	ok(skip("{} x", 4) == -1, "trailing bytes");
 	ok(skip("\xef\xbb\xbf{}", 4) == -1, "a byte order mark");
 	ok(skip("", 4) == -1, "empty input");
+	ok(skip("[}", 4) == -1 && skip("{\"a\":1]", 4) == -1 &&
+	    skip("[[1]}", 4) == -1, "a bracket closed by the other kind");
+	ok(skip("[[],{},[{}],{\"a\":[]}]", 4) == 0, "empty containers");
+}
+
+/* Nesting costs no stack: 10,000 levels within a depth of 16,384. */
+static void
+deep(void)
+{
+	size_t levels = 10000, i;
+	char *buf = malloc(7 * levels + 16), *p = buf;
+	struct jp jp;
+
+	for (i = 0; i < levels; i++) {
+		if (i % 2 == 0) {
+			memcpy(p, "{\"k\":", 5);
+			p += 5;
+		} else
+			*p++ = '[';
+	}
+	*p++ = '1';
+	for (i = levels; i-- > 0;)
+		*p++ = i % 2 == 0 ? '}' : ']';
+	jp_init(&jp, buf, (size_t)(p - buf));
+	ok(jp_skip(&jp, JP_SKIP_DEPTH_MAX) == 0 && jp_end(&jp) == 0,
+	    "10,000 levels of objects and arrays are skipped");
+	jp_init(&jp, buf, (size_t)(p - buf));
+	ok(jp_skip(&jp, 9999) == -1, "and refused within a depth of 9,999");
+	p[-1] = '}';
+	jp_init(&jp, buf, (size_t)(p - buf));
+	ok(jp_skip(&jp, JP_SKIP_DEPTH_MAX) == -1,
+	    "and refused when the outermost bracket does not match");
+	free(buf);
 }
 
 int
@@ -151,5 +198,6 @@ main(void)
 	strings();
 	numbers();
 	values();
+	deep();
 	return done_testing();
 }

@@ -1,7 +1,7 @@
 /*
  * measurement_id matches the reference implementation on every golden
- * vector of CONTRACT.md §5.  The vectors live in ../shared, which only CI
- * and developers have: without it the test skips and says so.
+ * vector of doc/ingest-api.md §6.  The vectors live in ../shared, which
+ * only CI and developers have: without it the test skips and says so.
  */
 #include <stdlib.h>
 #include <string.h>

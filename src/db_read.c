@@ -1,0 +1,119 @@
+/* Read transactions: a snapshot per read, each statement under a deadline. */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include "clock.h"
+#include "db_read.h"
+
+/* A cancelled read's answer is awaited this long before the link is cut. */
+#define CANCEL_GRACE_MS		1000
+
+int
+db_read_begin(struct db *db, long long timeout_ms, struct api_error *err)
+{
+	PGresult *res;
+
+	db->read_timeout = timeout_ms;
+	db->read_deadline = timeout_ms > 0 ? clock_ms() + timeout_ms : 0;
+	if ((res = db_run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+	    0, NULL, err)) == NULL)
+		return -1;
+	PQclear(res);
+	/* Timestamps read as the contract shows them: 2026-06-18 11:59:00+00 */
+	if ((res = db_read_query(db, "SELECT set_config('TimeZone', 'UTC', "
+	    "true), set_config('DateStyle', 'ISO, YMD', true)", 0, NULL,
+	    err)) == NULL) {
+		db_read_end(db);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Waits for the answer to the query just sent, until the read's deadline;
+ * then cancels the query, and cuts the connection if even that is not
+ * answered soon.  Returns false when the deadline passed.
+ */
+static bool
+await_answer(struct db *db)
+{
+	struct pollfd pfd = { .fd = PQsocket(db->conn), .events = POLLIN };
+	long long until = db->read_deadline, left;
+	PGcancel *cancel;
+	bool late = false;
+	char why[256];
+
+	while (PQisBusy(db->conn)) {
+		left = until != 0 ? until - clock_ms() : -1;
+		if (until != 0 && left <= 0) {
+			if (late) {
+				db_drop(db);
+				break;
+			}
+			late = true;
+			if ((cancel = PQgetCancel(db->conn)) != NULL) {
+				PQcancel(cancel, why, sizeof(why));
+				PQfreeCancel(cancel);
+			}
+			until = clock_ms() + CANCEL_GRACE_MS;
+			continue;
+		}
+		pfd.revents = 0;
+		if (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left) == -1 &&
+		    errno != EINTR)
+			break;
+		if (PQconsumeInput(db->conn) == 0)
+			break;
+	}
+	return !late;
+}
+
+PGresult *
+db_read_query(struct db *db, const char *sql, int nparams,
+    const char *const *params, struct api_error *err)
+{
+	PGresult *res = NULL, *r;
+	bool in_time;
+
+	in_time = db->read_deadline == 0 || clock_ms() < db->read_deadline;
+	if (in_time && PQsendQueryParams(db->conn, sql, nparams, NULL, params,
+	    NULL, NULL, 0) == 1) {
+		in_time = await_answer(db);
+		/* One statement, one result; the rest are read to the end. */
+		while (db->conn != NULL && (r = PQgetResult(db->conn)) != NULL) {
+			if (res == NULL)
+				res = r;
+			else
+				PQclear(r);
+		}
+	}
+	if (in_time && PQresultStatus(res) == PGRES_TUPLES_OK)
+		return res;
+	if (in_time)
+		db_fail(db, res, "read", err);
+	else
+		api_error_set(err, 503, "unavailable", "read: over "
+		    "read_timeout (%lld ms)", db->read_timeout);
+	PQclear(res);
+	/* Gone, or over a timeout: worth a retry by the client. */
+	if (db->conn == NULL || db_lost(db) ||
+	    db_sqlstate_is(db, "57014")) {
+		err->status = 503;
+		err->class = "unavailable";
+	}
+	return NULL;
+}
+
+void
+db_read_end(struct db *db)
+{
+	PGresult *res;
+
+	if (db->conn == NULL)
+		return;
+	res = PQexec(db->conn, "ROLLBACK");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		db_drop(db);
+	PQclear(res);
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/perl
+# Series names are unambiguous for any engine, format, op or flavor: in a
+# name joined from two columns with ':', a component that holds ':' has its
+# ':' and '\' escaped with '\'.  Engine "a:b" with format "c" and engine "a"
+# with format "b:c" are two series, each with its own values in its own
+# place; a component without ':' is shown as stored, so ordinary names stay
+# exactly engine:format, as the reference read service writes them.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use BenchTest qw(envelope with_sha);
+use Test::More;
+
+my $t = BenchTest->new;
+
+sub sha { sprintf '%040x', 0x5e41e500 + $_[0] }
+
+sub commit {
+	my ($i, @records) = @_;
+	my $env = envelope(records => \@records);
+	with_sha($env, sha($i));
+	$env->{commit}{timestamp} = sprintf '2026-06-1%dT10:00:00Z', $i;
+	my $r = $t->ingest($env);
+	is($r->{status}, 200, "commit $i ingested") or diag($r->{content});
+}
+
+sub qm {
+	my ($i, $engine, $format, $v) = @_;
+	return { kind => 'query_measurement', commit_sha => sha($i),
+	    dataset => 'tpch', scale_factor => '1', query_idx => 1,
+	    storage => 'nvme', engine => $engine, format => $format,
+	    value_ns => $v, all_runtimes_ns => [$v] };
+}
+
+sub ct {
+	my ($i, $format, $op, $v) = @_;
+	return { kind => 'compression_time', commit_sha => sha($i),
+	    dataset => 'taxi', format => $format, op => $op, value_ns => $v,
+	    all_runtimes_ns => [$v] };
+}
+
+# Two commits; the colliding pairs have values in different ones.
+commit(1, qm(1, 'a:b', 'c', 11), qm(1, 'x\\y', 'z', 13),
+    qm(1, 'datafusion', 'parquet', 15), ct(1, 'f:g', 'h', 21),
+    ct(1, 'p\\', ':q', 23));
+commit(2, qm(2, 'a', 'b:c', 12), ct(2, 'f', 'g:h', 22),
+    ct(2, 'p\\:', 'q', 24));
+
+sub chart {
+	my ($group_name) = @_;
+	my $groups = $t->request('GET', '/api/groups')->{json}{groups};
+	my ($g) = grep { $_->{name} eq $group_name } @$groups;
+	return $t->request('GET', "/api/chart/$g->{charts}[0]{slug}")->{json};
+}
+
+my $q = chart('TPC-H (NVMe) (SF=1)');
+is_deeply($q->{series}, {
+	'a\\:b:c' => [11, undef],
+	'a:b\\:c' => [undef, 12],
+	'x\\y:z' => [13, undef],
+	'datafusion:parquet' => [15, undef],
+}, 'query series: "a:b"+"c" and "a"+"b:c" apart, each value in place; '
+    . 'names without ":" as stored') or diag explain $q->{series};
+
+my $c = chart('Compression time');
+is_deeply($c->{series}, {
+	'f\\:g:h' => [21, undef],
+	'f:g\\:h' => [undef, 22],
+	'p\\:\\:q' => [23, undef],
+	'p\\\\\\::q' => [undef, 24],
+}, 'compression series: format:op the same way, backslashes escaped only '
+    . 'beside a ":"') or diag explain $c->{series};
+
+done_testing;
