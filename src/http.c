@@ -187,7 +187,7 @@ cache_control(enum http_cache cache)
 
 void
 http_reply(struct http_request *req, int status, enum http_cache cache,
-    const char *headers, const char *body, size_t len)
+    const char *type, const char *headers, const char *body, size_t len)
 {
 	char head[256];
 	int n;
@@ -195,10 +195,10 @@ http_reply(struct http_request *req, int status, enum http_cache cache,
 	req->summary.status = status;
 	/* libfcgi's own printf lacks %zu: format here, write raw. */
 	n = snprintf(head, sizeof(head),
-	    "Status: %d %s\r\n"
-	    "Content-Type: application/json; charset=utf-8\r\n"
-	    "Content-Length: %zu\r\n%s", status, status_text(status), len,
-	    cache_control(cache));
+	    "Status: %d %s\r\n%s%s%s"
+	    "Content-Length: %zu\r\n%s", status, status_text(status),
+	    type != NULL ? "Content-Type: " : "", type != NULL ? type : "",
+	    type != NULL ? "\r\n" : "", len, cache_control(cache));
 	if (n < 0 || n >= (int)sizeof(head))
 		n = 0;
 	FCGX_PutStr(head, n, req->fcgx->out);
@@ -226,13 +226,13 @@ http_reply_json(struct http_request *req, int status, const char *headers,
 	static const char internal[] = "{\"error\":\"internal\"}";
 
 	if (jw_finish(&j->jw) == 0)
-		http_reply(req, status, HTTP_NO_STORE, headers, j->body.data,
+		http_reply(req, status, HTTP_NO_STORE, HTTP_JSON, headers, j->body.data,
 		    j->body.len);
 	else {
 		req->summary.error_class = "internal";
 		snprintf(req->summary.internal, sizeof(req->summary.internal),
 		    "%s", j->err.message);
-		http_reply(req, 500, HTTP_NO_STORE, NULL, internal,
+		http_reply(req, 500, HTTP_NO_STORE, HTTP_JSON, NULL, internal,
 		    sizeof(internal) - 1);
 	}
 	sb_free(&j->body);

@@ -57,13 +57,16 @@ enum http_cache {
 	HTTP_PROBE		/* nginx's cache key probe: none said */
 };
 
+#define HTTP_JSON	"application/json; charset=utf-8"
+
 /*
- * Status, Content-Type (JSON), Content-Length, Cache-Control, then the
- * extra headers (each ending in "\r\n"; NULL: none) and the body (len
- * bytes; none for HEAD).
+ * Status, Content-Type (type; NULL: none, for an answer without a body),
+ * Content-Length, Cache-Control, then the extra headers (each ending in
+ * "\r\n"; NULL: none) and the body (len bytes; none for HEAD).
  */
 void	http_reply(struct http_request *, int status, enum http_cache,
-	    const char *headers, const char *body, size_t len);
+	    const char *type, const char *headers, const char *body,
+	    size_t len);
 
 /*
  * A small JSON answer, written into memory.  If writing it failed (out of

@@ -377,5 +377,6 @@ void
 payload_free(struct payload *p)
 {
 	json_object_put(p->root);
+	sb_free(&p->owned);
 	memset(p, 0, sizeof(*p));
 }

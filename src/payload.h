@@ -15,12 +15,18 @@
 #include <stddef.h>
 
 #include "read.h"
+#include "strbuf.h"
 
-/* A built answer: text, len bytes, until payload_free(). */
+/*
+ * A built answer: text, len bytes, until payload_free().  A JSON answer's
+ * text is root's; a page's (site_pages.h) is owned, of its content_type.
+ */
 struct payload {
 	struct json_object *root;
 	const char *text;
 	size_t len;
+	const char *content_type;	/* NULL: JSON */
+	struct strbuf owned;
 };
 
 /* {"groups": [{"name", "slug", "charts": [{"name", "slug"}, ...]}, ...]} */

@@ -41,7 +41,7 @@ void
 read_no_cache_key(struct http_request *req)
 {
 	req->summary.quiet = true;
-	http_reply(req, 204, HTTP_PROBE, NULL, NULL, 0);
+	http_reply(req, 204, HTTP_PROBE, NULL, NULL, NULL, 0);
 }
 
 /*
@@ -71,10 +71,21 @@ reply_cache_key(struct http_request *req, const struct read_target *t)
 		read_no_cache_key(req);
 	else {
 		req->summary.quiet = true;
-		http_reply(req, 204, HTTP_PROBE, h.data, NULL, 0);
+		http_reply(req, 204, HTTP_PROBE, NULL, h.data, NULL, 0);
 	}
 	free(slug);
 	sb_free(&h);
+}
+
+/* A read's error, in the route's own form (HTML for a page). */
+static void
+reply_error(struct http_request *req, const struct read_route *route,
+    const struct api_error *err)
+{
+	if (route->reply_error != NULL)
+		route->reply_error(req, err);
+	else
+		http_reply_error(req, err);
 }
 
 /*
@@ -98,7 +109,7 @@ read_target(struct http_request *req, const struct read_route *route,
 			if (req->cache_key_probe)
 				read_no_cache_key(req);
 			else
-				http_reply_error(req, &err);
+				reply_error(req, route, &err);
 			return -1;
 		}
 		t->window = window_parse(req->query);
@@ -148,7 +159,7 @@ read_answer(struct http_request *req, struct route_ctx *ctx,
 	if (rc == 0)
 		read_reply(req, &p);
 	else
-		http_reply_error(req, &err);
+		reply_error(req, route, &err);
 	if (slot)
 		readlimit_release();
 }

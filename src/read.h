@@ -27,14 +27,20 @@ enum read_slug {
 typedef int	(*read_build_fn)(struct db *, const struct read_target *,
 		    struct payload *, struct api_error *);
 
+/* Answers an error of the read (NULL: http_reply_error(), in JSON). */
+typedef void	(*read_error_fn)(struct http_request *,
+		    const struct api_error *);
+
 /*
  * A read route, as a row of the routing table holds it (routes.c): the
- * name its answers are cached under, what its path holds, its builder.
+ * name its answers are cached under, what its path holds, its builder,
+ * how its errors are answered.
  */
 struct read_route {
 	const char *name;
 	enum read_slug slug;
 	read_build_fn build;
+	read_error_fn reply_error;
 };
 
 /*

@@ -8,6 +8,7 @@
 #include "read.h"
 #include "revalidate.h"
 #include "routes.h"
+#include "site_pages.h"
 
 /*
  * A route is answered by its handler, or, when it has none, it is a read
@@ -15,7 +16,7 @@
  * a read route's answer has a cache key (nginx caches nothing else).
  */
 struct route {
-	const char *path;	/* ending in '/': a prefix, a slug follows */
+	const char *path;	/* a prefix when a slug follows (read.slug) */
 	const char *allow;	/* the Allow header of a 405 */
 	void (*handler)(struct http_request *, struct route_ctx *);
 	struct read_route read;
@@ -27,11 +28,16 @@ static const struct route routes[] = {
 	{ "/api/health", "GET, HEAD", health_handle, { 0 } },
 	{ "/health", "GET, HEAD", health_handle, { 0 } },
 	{ "/api/groups", "GET, HEAD", NULL,
-	  { "groups", READ_NO_SLUG, payload_groups } },
+	  { "groups", READ_NO_SLUG, payload_groups, NULL } },
 	{ "/api/chart/", "GET, HEAD", NULL,
-	  { "chart", READ_CHART_SLUG, payload_chart } },
+	  { "chart", READ_CHART_SLUG, payload_chart, NULL } },
 	{ "/api/group/", "GET, HEAD", NULL,
-	  { "group", READ_GROUP_SLUG, payload_group } },
+	  { "group", READ_GROUP_SLUG, payload_group, NULL } },
+	/* The benchmarks site's pages, in HTML (site_pages.h). */
+	{ "/", "GET, HEAD", NULL,
+	  { "landing", READ_NO_SLUG, site_landing, site_reply_error } },
+	{ "/chart/", "GET, HEAD", NULL,
+	  { "chart-page", READ_CHART_SLUG, site_chart, site_reply_error } },
 };
 
 static bool
@@ -39,7 +45,7 @@ route_matches(const struct route *r, const char *path)
 {
 	size_t n = strlen(r->path);
 
-	if (r->path[n - 1] == '/')
+	if (r->read.slug != READ_NO_SLUG)
 		return strncmp(r->path, path, n) == 0 && path[n] != '\0';
 	return strcmp(r->path, path) == 0;
 }
