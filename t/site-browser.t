@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # The benchmarks site in a real browser (headless Chromium through the
-# DevTools protocol), served by nginx with the shipped snippet and site
-# file, on the realistic data set: the landing page loads without a
+# DevTools protocol), served by benchingest and nginx with the shipped
+# snippet and site file, on the realistic data set: the landing page
+# loads without a
 # console error or a failed request and lists every group and chart of
 # the API; every group opens and every chart draws the API's series; the
 # tooltip names the right commit with its values, a click and Enter open
@@ -10,7 +11,10 @@
 # engine filter hides exactly that engine's series and the URL brings the
 # whole view back; a chart's link reproduces its view on its own page;
 # a bad slug and an unknown path get the 404 page; an empty database says
-# so; after an ingest a reload shows the new commit.  Screenshots (light
+# so; after an ingest a reload shows the new commit; a chart refused with
+# 503 (every read slot busy) waits for its Retry-After and draws.  The
+# engine filter needs series_meta in the read API's charts (issue 11):
+# without it those assertions are TODO.  Screenshots (light
 # and dark, and the README's) go to t/output/site-browser
 # (BENCHINGEST_TEST_OUTPUT).
 use strict;
@@ -24,13 +28,9 @@ use MIME::Base64 qw(encode_base64url);
 use Test::More;
 use BenchTest;
 use Browser;
-use ReferenceSite ();
+use HTTP::Tiny;
+use POSIX qw(_exit);
 use SiteStack;
-
-# The backend: 'dev' serves the reference's captured answers and renders
-# the pages by the site's HTML contract (t/lib/ReferenceSite.pm); 'real'
-# is benchingest with the same data loaded.
-my $BACKEND = $ENV{SITE_BACKEND} // 'dev';
 
 plan skip_all => 'chromium is not installed' unless Browser::available();
 binmode $_, ':utf8' for Test::More->builder->output,
@@ -38,7 +38,7 @@ binmode $_, ':utf8' for Test::More->builder->output,
 
 my $out = $ENV{BENCHINGEST_TEST_OUTPUT} // "$FindBin::Bin/output/site-browser";
 make_path($out);
-my $stack = SiteStack->new(backend => $BACKEND);
+my $stack = SiteStack->new;
 my $base = $stack->base_url;
 my $b = Browser->new(width => 1280, height => 900);
 my $groups = $stack->api('/api/groups')->{groups};
@@ -48,6 +48,27 @@ sub chart_api {
 	return $chart_api{$slug} //= $stack->api("/api/chart/$slug");
 }
 sub js { JSON::PP->new->allow_nonref->encode($_[0]) }
+
+# JavaScript's sort: by UTF-16 code units (big-endian UTF-16 bytes compare
+# in the same order).
+sub code_unit_sort {
+	my %k = map { $_ => utf16($_) } @_;
+	return sort { $k{$::a} cmp $k{$::b} } @_;	# $b is the browser
+}
+sub utf16 {
+	my $bytes = '';
+	for my $cp (map { ord } split //, $_[0]) {
+		$bytes .= $cp < 0x10000 ? pack('n', $cp) : pack('nn',
+		    0xd800 + (($cp - 0x10000) >> 10), 0xdc00 + (($cp - 0x10000) & 0x3ff));
+	}
+	return $bytes;
+}
+# What format.js's formatValue() writes, asked of the page's own module.
+sub formatted {
+	my ($pairs) = @_;
+	return $b->eval('import("/static/format.js").then((f) => ' . js($pairs) .
+	    '.map(([v, u]) => f.formatValue(v, u)))');
+}
 
 sub shots {
 	my ($name, @scroll) = @_;
@@ -134,16 +155,26 @@ is_deeply($listed, [map { my $g = $_; { slug => $g->{slug}, name => $g->{name},
     'with every chart and its link');
 shots('landing');
 
-# The scripts write values as the server does (site/README.md, Numbers).
-my @values = ([0, 'time_ns'], [7, 'time_ns'], [999, 'time_ns'], [1000, 'time_ns'],
-    [12345, 'time_ns'], [999_499, 'time_ns'], [2_500_000, 'time_ns'],
-    [61_845_576, 'time_ns'], [3.2e9, 'time_ns'], [5e12, 'time_ns'],
-    [512, 'bytes'], [1024, 'bytes'], [1536, 'bytes'], [10_485_760, 'bytes'],
-    [123_456_789_012, 'bytes'], [3 * 1024**4, 'bytes'], [1.5, 'ratio']);
-is_deeply($b->eval('import("/static/format.js").then((f) => ' . js(\@values) .
-    '.map(([v, u]) => f.formatValue(v, u)))'),
-    [map { ReferenceSite::format_value(@$_) } @values],
-    'format.js writes ns, µs, ms, s, B, KiB, MiB, GiB and TiB as the HTML does');
+# The scripts write values as site/README.md's Numbers say, and as the
+# server does in the page.
+my @values = ([0, 'time_ns', '0 ns'], [7, 'time_ns', '7 ns'], [999, 'time_ns', '999 ns'],
+    [1000, 'time_ns', '1.00 µs'], [12345, 'time_ns', '12.3 µs'],
+    [999_499, 'time_ns', '999 µs'], [1_125_000, 'time_ns', '1.13 ms'],
+    [2_500_000, 'time_ns', '2.50 ms'], [61_845_576, 'time_ns', '61.8 ms'],
+    [3.2e9, 'time_ns', '3.20 s'], [5e12, 'time_ns', '5000 s'], [512, 'bytes', '512 B'],
+    [1024, 'bytes', '1.00 KiB'], [1152, 'bytes', '1.13 KiB'], [1536, 'bytes', '1.50 KiB'],
+    [10_485_760, 'bytes', '10.0 MiB'], [123_456_789_012, 'bytes', '115 GiB'],
+    [3 * 1024**4, 'bytes', '3.00 TiB'], [1.5, 'ratio', '1.5']);
+is_deeply(formatted([map { [@$_[0, 1]] } @values]), [map { $_->[2] } @values],
+    'format.js writes ns, µs, ms, s, B, KiB, MiB, GiB and TiB, a tie rounded up');
+my $latest = $b->eval(q{[...document.querySelectorAll('li.chart dd')].map((dd) =>
+    [+dd.dataset.value, dd.closest('li').dataset.unit, dd.textContent])});
+cmp_ok(scalar @$latest, '>', 400, 'the page arrives with the charts\' latest values (' .
+    @$latest . ')');
+my $js = formatted([map { [@$_[0, 1]] } @$latest]);
+my @differ = grep { $js->[$_] ne $latest->[$_][2] } 0 .. $#$latest;
+is_deeply([map { "$latest->[$_][0] $latest->[$_][1]: $latest->[$_][2] vs $js->[$_]" } @differ],
+    [], '... each written as format.js writes it');
 
 # A group opens with the keyboard: Tab to its name, Enter.
 my $first = $groups->[0];
@@ -156,6 +187,9 @@ ok($b->wait_for(qq{new URL(location.href).searchParams.getAll('open').includes($
 
 # ---------------------------------------------------------------- every chart
 
+# Every chart's answer read once here, so in nginx's cache as after a
+# visitor's first look: the walk below measures drawing, not cold reads.
+chart_api($_->{slug}) for map { @{ $_->{charts} } } @$groups;
 $b->eval(q{[...document.querySelectorAll('.group-buttons button')].find((b) => b.textContent === 'Open all').click()});
 my $seen = walk('li.chart');
 my %seen = map { $_->{slug} => $_ } @$seen;
@@ -165,7 +199,7 @@ for my $g (@$groups) {
 	for my $c (@{ $g->{charts} }) {
 		$charts++;
 		my $s = $seen{$c->{slug}};
-		my @api = ReferenceSite::code_unit_sort(keys %{ chart_api($c->{slug})->{series} });
+		my @api = code_unit_sort(keys %{ chart_api($c->{slug})->{series} });
 		push @bad, "$c->{name}: $s->{state}" and next unless $s->{state} eq 'drawn';
 		push @bad, "$c->{name}: series @{ $s->{series} } vs API @api"
 		    unless "@{ $s->{series} }" eq "@api";
@@ -200,7 +234,7 @@ $b->screenshot("$out/readme.png", clip => [0, 0, 1280, 800]);
 
 # ---------------------------------------------------------------- tooltip
 
-my @names = ReferenceSite::code_unit_sort(keys %{ $p->{series} });
+my @names = code_unit_sort(keys %{ $p->{series} });
 my ($k) = grep { my $k = $_; !grep { !defined $p->{series}{$_}[$k] } @names }
     reverse 0 .. $#{ $p->{commits} } - 5;
 my $i = $p->{history}{start_index} + $k;
@@ -235,8 +269,9 @@ my $want_head = substr($commit->{sha}, 0, 7) . ' · ' . substr($commit->{timesta
 (my $subject = $commit->{message}) =~ s/[\r\n].*//s;
 like($tip->{text} // '', qr/^\Q$want_head\E\n+\Q$subject\E\n/,
     '... its short sha, date and time, and the first line of its message');
-my @missing = grep { my $v = ReferenceSite::format_value($p->{series}{$_}[$k], $p->{unit_kind});
-    ($tip->{text} // '') !~ /^\Q$_\E\t\Q$v\E$/m } @names;
+my %shown;
+@shown{@names} = @{ formatted([map { [$p->{series}{$_}[$k], $p->{unit_kind}] } @names]) };
+my @missing = grep { ($tip->{text} // '') !~ /^\Q$_\E\t\Q$shown{$_}\E$/m } @names;
 is_deeply(\@missing, [], '... and every series with its value and unit') or diag($tip->{text});
 
 $b->eval(q{window.open = (url) => { (window.opened ??= []).push(url); return null; }});
@@ -319,14 +354,21 @@ is_deeply($ys, [1], "relative to $baseline, that series is 1 everywhere");
 
 # ---------------------------------------------------------------- filters
 
+# The engine filter's choices come from series_meta, which the read API
+# has from issue 11 on: until then there is no filter to untick.
+my $has_meta = grep { chart_api($_->{slug})->{series_meta} } map { @{ $_->{charts} } } @$groups;
+my $TODO_META = $has_meta ? undef : 'no series_meta in the read API yet (issue 11)';
 my $engine = 'duckdb';
-$b->eval(q{document.querySelector('.filter-menu summary').click()});
-$b->eval(qq{document.querySelector(${\ js(qq{#filters input[value="$engine"]})}).click()});
+$b->eval(q{document.querySelector('.filter-menu summary')?.click()});
+$b->eval(qq{document.querySelector(${\ js(qq{#filters input[value="$engine"]})})?.click()});
 settle();
-my $state = $b->eval('location.href');
 my @engines = @{ $b->eval(q{[...document.querySelectorAll('#filters fieldset[data-dim=engine] input')].map((i) => i.value)}) };
-is($b->eval(q{new URL(location.href).searchParams.get('engine')}),
-    join(',', grep { $_ ne $engine } @engines), "unticking the engine $engine puts the others in the URL");
+{
+	local $TODO = $TODO_META;
+	is($b->eval(q{new URL(location.href).searchParams.get('engine')}),
+	    join(',', grep { $_ ne $engine } @engines) || 'any but duckdb',
+	    "unticking the engine $engine puts the others in the URL");
+}
 
 # Every drawn chart shows exactly the series whose engine is not $engine
 # and, in $group, not one the group's series filter hides.
@@ -346,6 +388,10 @@ sub filter_check {
 		    unless "@{ $s->{drawn} }" eq "@want" && "@{ $s->{shown} }" eq "@want";
 	}
 	ok(!@bad, $what) or diag(join "\n", @bad[0 .. ($#bad < 5 ? $#bad : 5)]);
+}
+{
+	local $TODO = $TODO_META;
+	ok(grep({ $_ eq $engine } @engines), "$engine is one of the filter's engines");
 }
 filter_check("every chart hides exactly the series of the engine $engine");
 
@@ -382,8 +428,11 @@ ok(!grep({ $_ eq $legend_off } @{ $landing_view->{shown} }), "a click on $legend
 
 # The URL brings all of it back.
 is($b->goto($landing_url), 200, 'the landing page\'s URL, loaded again');
-is_deeply($b->eval(q{[...document.querySelectorAll('#filters input')].filter((i) => !i.checked).map((i) => i.value)}),
-    [$engine], "... has $engine unticked");
+{
+	local $TODO = $TODO_META;
+	is_deeply($b->eval(q{[...document.querySelectorAll('#filters input')].filter((i) => !i.checked).map((i) => i.value)}),
+	    [$engine], "... has $engine unticked");
+}
 filter_check('... hides the same series in every chart');
 is_deeply(view_of($in_landing_js), $landing_view,
     '... and the chart\'s range, scale, baseline, legend and link');
@@ -427,7 +476,7 @@ for my $path ('/chart/not-a-slug', "/chart/$unknown", '/no/such/page') {
 # ---------------------------------------------------------------- empty
 
 {
-	my $empty = SiteStack->new(backend => $BACKEND, empty => 1);
+	my $empty = SiteStack->new(empty => 1);
 	is($b->goto($empty->base_url . '/'), 200, 'an empty database: the landing page answers 200');
 	is($b->eval(q{document.querySelector('main p.empty')?.textContent}),
 	    'No data ingested yet.', '... and says "No data ingested yet."');
@@ -436,9 +485,7 @@ for my $path ('/chart/not-a-slug', "/chart/$unknown", '/no/such/page') {
 
 # ---------------------------------------------------------------- ingest
 
-SKIP: {
-	skip 'the dev backend serves fixed answers: ingest needs the real stack', 3
-	    unless $stack->can_ingest;
+{
 	my $sha = BenchTest::random_sha();
 	my $r = $stack->ingest(BenchTest::with_sha(BenchTest::envelope(), $sha));
 	is($r->{status}, 200, 'an ingest of a newer commit');
@@ -450,6 +497,54 @@ SKIP: {
 	$b->eval(qq{document.querySelector(${\ js(qq{li.chart[data-chart="$li"] canvas})}).focus()});
 	$b->key('End');
 	is(tip_of($li), $sha, '... and its chart ends with the new commit');
+}
+
+# ---------------------------------------------------------------- busy
+
+# Every read slot taken (two reads of vector search charts wait on a
+# lock): a chart's answer is refused with 503 and Retry-After, and the
+# page asks again after that instead of failing the chart.
+{
+	my $t = $stack->benchtest;
+	my $dbh = $t->dbh;
+	my ($vector) = grep { $_->{slug} =~ /^vsr\./ } map { @{ $_->{charts} } } @$groups;
+	my $query = $group->{charts}[1];
+	my $url = qr{/api/chart/\Q$query->{slug}\E$};
+	is($t->revalidate->{status}, 200, 'a new cache generation: nothing cached');
+	ok($t->wait_cached("/chart/$query->{slug}"),
+	    "... but the page of $query->{name}, read until nginx has it");
+	my $lock = $t->new_dbh;
+	$lock->begin_work;
+	$lock->do('LOCK TABLE vector_search_runs IN ACCESS EXCLUSIVE MODE');
+	my $waiting = sub { $dbh->selectrow_array(q{SELECT count(*) FROM pg_stat_activity
+	    WHERE datname = current_database() AND wait_event_type = 'Lock'}) };
+	my $before = $waiting->();
+	my @kids;
+	for my $n (3, 4) {
+		my $pid = fork // die "fork: $!";
+		if (!$pid) {
+			HTTP::Tiny->new(timeout => 60)->get("$base/api/chart/$vector->{slug}?n=$n");
+			_exit(0);
+		}
+		push @kids, $pid;
+	}
+	ok(BenchTest::wait_for(sub { $waiting->() == $before + 2 }, 30),
+	    'two reads wait on a lock: both read slots are taken');
+	is($b->goto("$base/chart/$query->{slug}"), 200, 'the chart\'s page, from the cache');
+	ok(BenchTest::wait_for(sub { $b->pump(0.1);
+	    grep { $_->{url} =~ $url && ($_->{status} // 0) == 503 } $b->requests }, 15),
+	    '... its chart\'s answer: 503');
+	$b->pump(0.3);
+	is($b->eval(q{document.querySelector('article.chart').dataset.state}), 'loading',
+	    '... the chart still loading, waiting for Retry-After');
+	$lock->rollback;
+	waitpid $_, 0 for @kids;
+	ok($b->wait_for(q{document.querySelector('article.chart').dataset.state === 'drawn'}, 15),
+	    'the slots free again, it asks again and draws');
+	is($b->eval(q{document.querySelector('.chart-error')}), undef, '... with no error shown');
+	is_deeply([map { $_->{status} } grep { $_->{url} =~ $url } $b->requests], [503, 200],
+	    '... after one 503, one 200');
+	$b->problems;
 }
 
 sub tip_of {

@@ -16,6 +16,7 @@ import { axisUnit, formatRatio, formatTick, formatTimestamp, formatValue,
 const WINDOW = 100;		// the API's default window, in commits
 const MIN_SPAN = 4;		// the narrowest view: 5 commits
 const DRAG_CLICK = 4;		// pixels a click may move and stay a click
+const BUSY_TRIES = 10;		// a read refused as busy (503) is tried this often
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1',
 	'#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#79706e'];
 
@@ -37,6 +38,19 @@ function nextFrame(build) {
 
 // Chart.js (a UMD file, site/static/vendor) is loaded on first use, so a
 // page whose groups are all closed never downloads it.
+// How long a 503's Retry-After (seconds, or an HTTP date) asks to wait,
+// in ms: 1 s when it says nothing usable, at most a minute, and up to
+// half a second more so that charts refused together do not come back
+// together.
+function retryDelay(header) {
+	let s = Number(header);
+	if (header === null || header === '' || !Number.isFinite(s)) {
+		const at = Date.parse(header ?? '');
+		s = Number.isFinite(at) ? (at - Date.now()) / 1000 : 1;
+	}
+	return Math.min(Math.max(s, 0), 60) * 1000 + Math.random() * 500;
+}
+
 export function loadChartJs() {
 	chartJs ??= new Promise((resolve, reject) => {
 		if (window.Chart) {
@@ -123,13 +137,23 @@ export class ChartView {
 			.catch((e) => this.fail(e));
 	}
 
+	// The chart's answer.  While the server is busy with other reads
+	// (503, max_concurrent_reads), asks again after the Retry-After it
+	// gives, up to BUSY_TRIES times, the chart still loading.
 	async fetch(all) {
 		const url = `/api/chart/${encodeURIComponent(this.slug)}` +
 			(all ? '?n=all' : '');
-		const r = await fetch(url, { headers: { Accept: 'application/json' } });
-		if (!r.ok) throw new Error(r.status === 404 ?
-			'This chart has no data.' : `The API answered ${r.status}.`);
-		return r.json();
+		for (let tries = 1; ; tries++) {
+			const r = await fetch(url, { headers: { Accept: 'application/json' } });
+			if (r.status === 503 && tries < BUSY_TRIES) {
+				const wait = retryDelay(r.headers.get('Retry-After'));
+				await new Promise((done) => setTimeout(done, wait));
+				continue;
+			}
+			if (!r.ok) throw new Error(r.status === 404 ?
+				'This chart has no data.' : `The API answered ${r.status}.`);
+			return r.json();
+		}
 	}
 
 	fail(e) {

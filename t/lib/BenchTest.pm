@@ -510,13 +510,13 @@ sub new {
 	$LIVE{"$self"} = $self;
 	weaken $LIVE{"$self"};
 
-	$self->{cluster} = $opt{no_database} ? undef :
-	    $opt{private_cluster} ? start_cluster() : _shared_cluster();
+	$self->{cluster} = $opt{private_cluster} ? start_cluster() :
+	    _shared_cluster();
 	$self->{dir} = tempdir('benchtest.XXXXXX', TMPDIR => 1, CLEANUP => 0);
 	chmod 0755, $self->{dir};
 	make_path(map { "$self->{dir}/nginx-tmp/$_" } @NGINX_TEMP);
 	$self->{dbname} = sprintf 'bt_%d_%d', $$, ++$SEQ;
-	$self->_create_database unless $opt{no_database};
+	$self->_create_database;
 
 	for my $which (qw(ingest revalidate)) {
 		my $tok = exists $opt{"${which}_token"} ?
@@ -533,8 +533,7 @@ sub new {
 	    "unix:$self->{listen}" : $self->{listen};
 
 	my @config = (
-	    [database => $opt{database} //
-	        ($opt{no_database} ? 'dbname=none' : $self->ingest_conninfo)],
+	    [database => $opt{database} // $self->ingest_conninfo],
 	    [workers => $opt{workers} // 2],
 	);
 	# As root, benchingest refuses to start without a user for its workers.
@@ -1153,10 +1152,6 @@ until /api/health answers through nginx (15 s, then BAIL_OUT).  Options:
 =item nginx => 0 - no nginx; start => 0 - only prepare files
 
 =item private_cluster => 1 - a cluster for this object alone
-
-=item no_database => 1 - no cluster and no database: for nginx in front
-of another FastCGI server (with C<start =E<gt> 0>, C<listen> and
-C<start_nginx>)
 
 =item listen => 'HOST:PORT' - C<-s HOST:PORT>; nginx upstream follows
 

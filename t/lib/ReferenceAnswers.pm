@@ -1,10 +1,9 @@
 package ReferenceAnswers;
 
 # The reference read service's captured answers (t/reference/answers.xz,
-# format in t/reference/README), read into memory: for t/read-parity.t,
-# which asks benchingest the same requests, and for t/lib/ReferenceSite.pm,
-# which serves them to the site while benchingest cannot yet; and the form
-# in which the reference writes a number (JavaScript's), which both need.
+# format in t/reference/README), read into memory for t/read-parity.t,
+# which asks benchingest the same requests; and the form in which the
+# reference writes a number (JavaScript's).
 
 use strict;
 use warnings;
