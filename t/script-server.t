@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # The README's first command: script/server brings up Postgres, the workers
 # under spawn-fcgi and nginx, posts the sample envelope ({"inserted":5,...}),
-# prints the ready and database lines, and on Ctrl-C stops all it started.
+# prints the ready, database and site lines (the site served too), and on
+# Ctrl-C stops all it started.
 use strict;
 use warnings;
 use FindBin;
@@ -58,6 +59,13 @@ like($text, qr{^charts: http://127\.0\.0\.1:$port/api/groups$}m, 'the charts URL
 $r = HTTP::Tiny->new->get("http://127.0.0.1:$port/api/groups");
 is($r->{status}, 200, 'GET /api/groups through its nginx and read cache');
 like($r->{content}, qr/"name":"Compression time"/, '... lists the sample\'s charts');
+like($text, qr{^site: http://127\.0\.0\.1:$port/$}m, 'the site\'s URL is printed');
+$r = HTTP::Tiny->new->get("http://127.0.0.1:$port/");
+is($r->{status}, 200, 'GET / : the benchmarks site\'s landing page');
+like($r->{headers}{'content-type'}, qr{^text/html}, '... in HTML');
+like($r->{content}, qr{<h2 class="group-name">Compression time</h2>}, '... with the sample\'s groups');
+like(HTTP::Tiny->new->get("http://127.0.0.1:$port/static/site.js")->{content}, qr/^import /m,
+    '... and its scripts, from the tree\'s site/');
 
 kill 'INT', -$pid;
 my $done = BenchTest::wait_for(sub { waitpid($pid, WNOHANG) == $pid }, 60);
