@@ -61,6 +61,9 @@ http_request_init(struct http_request *req, FCGX_Request *fcgx)
 	/* Like the marker above, only nginx's configuration can set this. */
 	req->cache_key_probe = FCGX_GetParam("BENCHINGEST_CACHE_KEY",
 	    env) != NULL;
+	/* And this: only the snippet's access-controlled location sets it. */
+	req->metrics_location = FCGX_GetParam("BENCHINGEST_METRICS",
+	    env) != NULL;
 	if ((req->query = FCGX_GetParam("QUERY_STRING", env)) == NULL)
 		req->query = "";
 	req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", env);
@@ -79,6 +82,7 @@ http_request_init(struct http_request *req, FCGX_Request *fcgx)
 		req->path = path;
 	else
 		req->path = req->path_copy = strndup(path, (size_t)(q - path));
+	req->summary.route = -1;
 	req->summary.records = -1;
 	req->summary.inserted = -1;
 	req->summary.updated = -1;
@@ -189,6 +193,14 @@ void
 http_reply(struct http_request *req, int status, enum http_cache cache,
     const char *headers, const char *body, size_t len)
 {
+	http_reply_as(req, status, "application/json; charset=utf-8", cache,
+	    headers, body, len);
+}
+
+void
+http_reply_as(struct http_request *req, int status, const char *content_type,
+    enum http_cache cache, const char *headers, const char *body, size_t len)
+{
 	char head[256];
 	int n;
 
@@ -196,9 +208,9 @@ http_reply(struct http_request *req, int status, enum http_cache cache,
 	/* libfcgi's own printf lacks %zu: format here, write raw. */
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n"
-	    "Content-Type: application/json; charset=utf-8\r\n"
-	    "Content-Length: %zu\r\n%s", status, status_text(status), len,
-	    cache_control(cache));
+	    "Content-Type: %s\r\n"
+	    "Content-Length: %zu\r\n%s", status, status_text(status),
+	    content_type, len, cache_control(cache));
 	if (n < 0 || n >= (int)sizeof(head))
 		n = 0;
 	FCGX_PutStr(head, n, req->fcgx->out);
