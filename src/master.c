@@ -25,6 +25,7 @@
 #include "listener.h"
 #include "log.h"
 #include "master.h"
+#include "metrics.h"
 #include "privsep.h"
 #include "readlimit.h"
 #include "worker.h"
@@ -411,6 +412,11 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 	}
 	if (readlimit_init() == -1) {
 		log_msg(LOG_ERROR, "cannot map the read slots");
+		config_free(cfg);
+		return 1;
+	}
+	if (metrics_init() == -1) {
+		log_msg(LOG_ERROR, "cannot map the metrics");
 		config_free(cfg);
 		return 1;
 	}

@@ -48,6 +48,16 @@ readlimit_take(long long max)
 	return false;
 }
 
+int
+readlimit_in_use(void)
+{
+	int i, n = 0;
+
+	for (i = 0; slots != NULL && i < READLIMIT_SLOTS; i++)
+		n += atomic_load(&slots[i]) != 0;
+	return n;
+}
+
 void
 readlimit_release(void)
 {

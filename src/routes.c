@@ -4,6 +4,7 @@
 
 #include "health.h"
 #include "ingest.h"
+#include "metrics.h"
 #include "payload.h"
 #include "read.h"
 #include "revalidate.h"
@@ -26,6 +27,7 @@ static const struct route routes[] = {
 	{ "/api/revalidate", "POST", revalidate_handle, { 0 } },
 	{ "/api/health", "GET, HEAD", health_handle, { 0 } },
 	{ "/health", "GET, HEAD", health_handle, { 0 } },
+	{ "/metrics", "GET, HEAD", metrics_handle, { 0 } },
 	{ "/api/groups", "GET, HEAD", NULL,
 	  { "groups", READ_NO_SLUG, payload_groups } },
 	{ "/api/chart/", "GET, HEAD", NULL,
@@ -33,6 +35,21 @@ static const struct route routes[] = {
 	{ "/api/group/", "GET, HEAD", NULL,
 	  { "group", READ_GROUP_SLUG, payload_group } },
 };
+#define NROUTES	(sizeof(routes) / sizeof(routes[0]))
+/* The metrics count by row, and the last of theirs is for no row. */
+_Static_assert(NROUTES < METRICS_ROUTES, "the metrics have a row per route");
+
+size_t
+routes_count(void)
+{
+	return NROUTES;
+}
+
+const char *
+routes_path(size_t i)
+{
+	return routes[i].path;
+}
 
 static bool
 route_matches(const struct route *r, const char *path)
@@ -80,9 +97,10 @@ routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 		http_reply_error(req, &err);
 		return;
 	}
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+	for (i = 0; i < NROUTES; i++) {
 		if (!route_matches(&routes[i], req->path))
 			continue;
+		req->summary.route = (int)i;
 		/* Only a read route's answer has a key. */
 		if (req->cache_key_probe && routes[i].handler != NULL)
 			break;
