@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <unistd.h>
 
+#include "metrics.h"
 #include "readlimit.h"
 
 /* Each slot holds the pid of the worker reading, or 0. */
@@ -45,6 +46,7 @@ readlimit_take(long long max)
 			return true;
 		}
 	}
+	metrics_read_refused();
 	return false;
 }
 
