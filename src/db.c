@@ -48,6 +48,7 @@ unavailable(struct db *db, struct api_error *err, const char *what)
 	api_error_set(err, 503, "unavailable", "%s: %s", what,
 	    first_line(db->conn != NULL ? PQerrorMessage(db->conn) :
 	    "no connection", line, sizeof(line)));
+	metrics_db_error(METRICS_DB_CONNECT);
 	db_drop(db);
 	return -1;
 }
@@ -65,6 +66,7 @@ db_fail(struct db *db, const PGresult *res, const char *what,
 		msg = PQerrorMessage(db->conn);
 	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s",
 	    state != NULL ? state : "");
+	metrics_db_error(db_error_kind(db));
 	api_error_set(err, 500, "internal", "%s: %s%s%s%s", what,
 	    first_line(msg, line, sizeof(line)), state ? " [" : "",
 	    state ? state : "", state ? "]" : "");
@@ -87,6 +89,23 @@ db_lost(const struct db *db)
 	return PQstatus(db->conn) != CONNECTION_OK ||
 	    strncmp(db->sqlstate, "08", 2) == 0 ||
 	    strncmp(db->sqlstate, "57P0", 4) == 0;
+}
+
+enum metrics_db_error
+db_error_kind(const struct db *db)
+{
+	if (db_lost(db))
+		return METRICS_DB_CONNECTION_LOST;
+	if (db_sqlstate_is(db, "40P01"))
+		return METRICS_DB_DEADLOCK;
+	if (db_sqlstate_is(db, "40001"))
+		return METRICS_DB_SERIALIZATION;
+	if (db_sqlstate_is(db, "23505"))
+		return METRICS_DB_UNIQUE_VIOLATION;
+	/* query_canceled: statement_timeout, or a read's cancel */
+	if (db_sqlstate_is(db, "57014"))
+		return METRICS_DB_TIMEOUT;
+	return METRICS_DB_OTHER;
 }
 
 int
@@ -188,6 +207,8 @@ db_run(struct db *db, const char *sql, int nparams, const char *const *params,
 		if (!db_lost(db))
 			return NULL;
 		db_drop(db);
+		if (tries == 0)
+			metrics_db_retry(METRICS_DB_CONNECTION_LOST);
 	}
 	api_error_set(err, 503, "unavailable", "connection lost");
 	return NULL;

@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include "error.h"
+#include "metrics.h"
 #include "strbuf.h"
 
 struct db {
@@ -42,7 +43,8 @@ void		 db_drop(struct db *);
 
 /*
  * A statement failed (res may be NULL): keeps its SQLSTATE in db and the
- * reason in err, a 500 whose message is for the log.  Returns -1.
+ * reason in err, a 500 whose message is for the log; counts it in the
+ * metrics.  Returns -1.
  */
 int		 db_fail(struct db *, const PGresult *res, const char *what,
 		    struct api_error *);
@@ -60,5 +62,7 @@ PGresult	*db_run(struct db *, const char *sql, int nparams,
 bool		 db_sqlstate_is(const struct db *, const char *state);
 /* The server went away (or is going): worth a new connection. */
 bool		 db_lost(const struct db *);
+/* What the last failure was, for the metrics (db_fail() counts it). */
+enum metrics_db_error db_error_kind(const struct db *);
 
 #endif

@@ -92,9 +92,11 @@ db_read_query(struct db *db, const char *sql, int nparams,
 		return res;
 	if (in_time)
 		db_fail(db, res, "read", err);
-	else
+	else {
 		api_error_set(err, 503, "unavailable", "read: over "
 		    "read_timeout (%lld ms)", db->read_timeout);
+		metrics_db_error(METRICS_DB_TIMEOUT);
+	}
 	PQclear(res);
 	/* Gone, or over a timeout: worth a retry by the client. */
 	if (db->conn == NULL || db_lost(db) ||

@@ -182,12 +182,14 @@ db_ingest(struct db *db, const struct envelope *env,
 				return -1;
 			}
 			reconnected = true;
+			metrics_db_retry(METRICS_DB_CONNECTION_LOST);
 			log_msg(LOG_WARN, "database connection lost, "
 			    "reconnecting");
 			continue;
 		}
 		if (!retryable(db) || attempt == MAX_ATTEMPTS)
 			return -1;
+		metrics_db_retry(db_error_kind(db));
 		log_msg(LOG_INFO, "retrying ingest after %s (attempt %d)",
 		    err->message, attempt);
 		backoff(attempt);

@@ -6,6 +6,24 @@
 #include "error.h"
 #include "jsonwrite.h"
 
+/* Sized by its initializer: a count unlike the header's does not compile. */
+const char *const api_error_classes[] = {
+	"bad_request", "malformed", "record", "schema_version_too_new",
+	"unauthorized", "not_found", "method_not_allowed", "payload_too_large",
+	"unsupported_media_type", "internal", "not_configured", "unavailable"
+};
+
+int
+api_error_class_index(const char *class)
+{
+	int i;
+
+	for (i = 0; i < API_ERROR_CLASS_COUNT; i++)
+		if (strcmp(api_error_classes[i], class) == 0)
+			return i;
+	return -1;
+}
+
 void
 api_error_clear(struct api_error *e)
 {

@@ -15,6 +15,15 @@ struct api_error {
 
 struct jw;
 
+/*
+ * Every class an answer's error can have, the label values of the
+ * metrics (t/metrics.t checks that the sources set no other).
+ */
+#define API_ERROR_CLASS_COUNT	12
+extern const char *const api_error_classes[API_ERROR_CLASS_COUNT];
+/* Its index in api_error_classes, or -1. */
+int	api_error_class_index(const char *class);
+
 void	api_error_clear(struct api_error *);
 void	api_error_set(struct api_error *, int status, const char *class,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -126,6 +126,25 @@ generation_listening(void)
 	return false;
 }
 
+bool
+generation_cacheable(void)
+{
+	return generation_listening() && clock_ms() -
+	    atomic_load(&shared->confirmed_ms) <= GENERATION_LEASE_MS;
+}
+
+unsigned long long
+generation_changes(void)
+{
+	return shared != NULL ? atomic_load(&shared->counter) : 0;
+}
+
+long long
+generation_confirmed_ms(void)
+{
+	return shared != NULL ? atomic_load(&shared->confirmed_ms) : 0;
+}
+
 void
 generation_text(char *buf, size_t size)
 {
@@ -134,8 +153,7 @@ generation_text(char *buf, size_t size)
 	/* No shared state, no invalidation: never the same value twice. */
 	if (shared == NULL)
 		snprintf(buf, size, "p%ld-u%" PRIu64, (long)getpid(), alone++);
-	else if (generation_listening() && clock_ms() -
-	    atomic_load(&shared->confirmed_ms) <= GENERATION_LEASE_MS)
+	else if (generation_cacheable())
 		snprintf(buf, size, "%016" PRIx64 "-%" PRIuFAST64,
 		    shared->instance, atomic_load(&shared->counter));
 	else

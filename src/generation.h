@@ -40,6 +40,15 @@ void	generation_confirm(long long sent_ms);
 /* The master reaped listener pid, however it ended. */
 void	generation_listener_gone(int pid);
 bool	generation_listening(void);
+/*
+ * nginx may answer from its cache: a listener is up and its last answered
+ * ping was sent within GENERATION_LEASE_MS.
+ */
+bool	generation_cacheable(void);
+/* For the metrics: how many times the generation has changed. */
+unsigned long long generation_changes(void);
+/* When the last answered ping was sent (clock_ms()); 0: never. */
+long long generation_confirmed_ms(void);
 /* "<instance>-<n>": unique to this master, so two hosts never share one. */
 void	generation_text(char *buf, size_t size);
 

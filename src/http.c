@@ -61,6 +61,9 @@ http_request_init(struct http_request *req, FCGX_Request *fcgx)
 	/* Like the marker above, only nginx's configuration can set this. */
 	req->cache_key_probe = FCGX_GetParam("BENCHINGEST_CACHE_KEY",
 	    env) != NULL;
+	/* And this: only the snippet's access-controlled location sets it. */
+	req->metrics_location = FCGX_GetParam("BENCHINGEST_METRICS",
+	    env) != NULL;
 	if ((req->query = FCGX_GetParam("QUERY_STRING", env)) == NULL)
 		req->query = "";
 	req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", env);
@@ -79,6 +82,7 @@ http_request_init(struct http_request *req, FCGX_Request *fcgx)
 		req->path = path;
 	else
 		req->path = req->path_copy = strndup(path, (size_t)(q - path));
+	req->summary.route = -1;
 	req->summary.records = -1;
 	req->summary.inserted = -1;
 	req->summary.updated = -1;
@@ -187,7 +191,15 @@ cache_control(enum http_cache cache)
 
 void
 http_reply(struct http_request *req, int status, enum http_cache cache,
-    const char *type, const char *headers, const char *body, size_t len)
+    const char *headers, const char *body, size_t len)
+{
+	http_reply_as(req, status, "application/json; charset=utf-8", cache,
+	    headers, body, len);
+}
+
+void
+http_reply_as(struct http_request *req, int status, const char *content_type,
+    enum http_cache cache, const char *headers, const char *body, size_t len)
 {
 	char head[256];
 	int n;
@@ -195,10 +207,10 @@ http_reply(struct http_request *req, int status, enum http_cache cache,
 	req->summary.status = status;
 	/* libfcgi's own printf lacks %zu: format here, write raw. */
 	n = snprintf(head, sizeof(head),
-	    "Status: %d %s\r\n%s%s%s"
+	    "Status: %d %s\r\n"
+	    "Content-Type: %s\r\n"
 	    "Content-Length: %zu\r\n%s", status, status_text(status),
-	    type != NULL ? "Content-Type: " : "", type != NULL ? type : "",
-	    type != NULL ? "\r\n" : "", len, cache_control(cache));
+	    content_type, len, cache_control(cache));
 	if (n < 0 || n >= (int)sizeof(head))
 		n = 0;
 	FCGX_PutStr(head, n, req->fcgx->out);
@@ -226,13 +238,13 @@ http_reply_json(struct http_request *req, int status, const char *headers,
 	static const char internal[] = "{\"error\":\"internal\"}";
 
 	if (jw_finish(&j->jw) == 0)
-		http_reply(req, status, HTTP_NO_STORE, HTTP_JSON, headers, j->body.data,
+		http_reply(req, status, HTTP_NO_STORE, headers, j->body.data,
 		    j->body.len);
 	else {
 		req->summary.error_class = "internal";
 		snprintf(req->summary.internal, sizeof(req->summary.internal),
 		    "%s", j->err.message);
-		http_reply(req, 500, HTTP_NO_STORE, HTTP_JSON, NULL, internal,
+		http_reply(req, 500, HTTP_NO_STORE, NULL, internal,
 		    sizeof(internal) - 1);
 	}
 	sb_free(&j->body);

@@ -1,8 +1,9 @@
 /*
  * The FastCGI request as the handlers see it, and the one way an answer
- * is written: http_reply() writes every status line and header; the small
- * JSON answers (errors, health, ingest counts, revalidate, 405) are built
- * with the jw_ writer through http_json_begin() and http_reply_json().
+ * is written: http_reply() (http_reply_as() for a body that is not JSON)
+ * writes every status line and header; the small JSON answers (errors,
+ * health, ingest counts, revalidate, 405) are built with the jw_ writer
+ * through http_json_begin() and http_reply_json().
  */
 #ifndef BENCHINGEST_HTTP_H
 #define BENCHINGEST_HTTP_H
@@ -19,6 +20,7 @@
 /* What the request line in the log says about this request. */
 struct request_summary {
 	int status;
+	int route;		/* its row of the routing table; -1: none */
 	long long records;	/* -1 when the route has none */
 	long long inserted;
 	long long updated;
@@ -40,6 +42,7 @@ struct http_request {
 	long long content_length;	/* -1: absent */
 	bool body_too_large;		/* nginx refused the body already */
 	bool cache_key_probe;		/* nginx asks for the cache key */
+	bool metrics_location;		/* through the snippet's /metrics */
 	bool head;
 	struct request_summary summary;
 };
@@ -57,16 +60,17 @@ enum http_cache {
 	HTTP_PROBE		/* nginx's cache key probe: none said */
 };
 
-#define HTTP_JSON	"application/json; charset=utf-8"
-
 /*
- * Status, Content-Type (type; NULL: none, for an answer without a body),
- * Content-Length, Cache-Control, then the extra headers (each ending in
- * "\r\n"; NULL: none) and the body (len bytes; none for HEAD).
+ * Status, Content-Type (JSON), Content-Length, Cache-Control, then the
+ * extra headers (each ending in "\r\n"; NULL: none) and the body (len
+ * bytes; none for HEAD).
  */
 void	http_reply(struct http_request *, int status, enum http_cache,
-	    const char *type, const char *headers, const char *body,
-	    size_t len);
+	    const char *headers, const char *body, size_t len);
+/* The same with another Content-Type (the metrics' text). */
+void	http_reply_as(struct http_request *, int status,
+	    const char *content_type, enum http_cache, const char *headers,
+	    const char *body, size_t len);
 
 /*
  * A small JSON answer, written into memory.  If writing it failed (out of

@@ -13,6 +13,7 @@
 #include "generation.h"
 #include "listener.h"
 #include "log.h"
+#include "metrics.h"
 
 /*
  * Each answered ping renews the lease under which nginx may answer reads
@@ -83,11 +84,13 @@ drain(PGconn *conn, long long *ping_sent)
 	 * ahead of its answer: count them before the answer renews the lease.
 	 */
 	while ((n = PQnotifies(conn)) != NULL) {
-		notified = 1;
+		notified++;
 		PQfreemem(n);
 	}
-	if (notified)
+	if (notified > 0) {
 		generation_advance();
+		metrics_listener_notified(notified);
+	}
 	if (answered != 0)
 		generation_confirm(answered);
 	return PQstatus(conn) == CONNECTION_OK ? 0 : -1;
@@ -138,7 +141,9 @@ listener_run(const struct config *cfg)
 	prctl(PR_SET_NAME, "bi-listener");
 
 	while (!child_stopping) {
-		if ((conn = connect_and_listen(cfg->database)) == NULL) {
+		conn = connect_and_listen(cfg->database);
+		metrics_listener_session(conn != NULL);
+		if (conn == NULL) {
 			pause_ms(retry, &waitmask);
 			retry = retry * 2 > RETRY_MAX_MS ? RETRY_MAX_MS :
 			    retry * 2;

@@ -25,6 +25,7 @@
 #include "listener.h"
 #include "log.h"
 #include "master.h"
+#include "metrics.h"
 #include "privsep.h"
 #include "readlimit.h"
 #include "worker.h"
@@ -172,6 +173,7 @@ spawn(const struct config *cfg, int listen_fd, unsigned cohort,
 	children[i].started = time(NULL);
 	children[i].kill_at = 0;
 	children[i].listener = listener;
+	metrics_child_started(listener);
 	log_msg(LOG_DEBUG, "started %s %ld", what(&children[i]), (long)pid);
 	return 0;
 }
@@ -231,6 +233,18 @@ kill_overdue(long long now, long long timeout_s)
 	return next;
 }
 
+/* How a child ended, for the metrics. */
+static enum metrics_exit
+exit_cause(const struct child *c, int status)
+{
+	if (c->kill_at != 0)
+		return METRICS_EXIT_STOPPED;
+	if (WIFSIGNALED(status))
+		return METRICS_EXIT_KILLED;
+	return WEXITSTATUS(status) == 0 ? METRICS_EXIT_EXITED :
+	    METRICS_EXIT_FAILED;
+}
+
 /* Reaps exited children; returns true if a current one crash-looped. */
 static bool
 reap(unsigned cohort)
@@ -245,6 +259,8 @@ reap(unsigned cohort)
 		if (i == MAX_CHILDREN)
 			continue;
 		children[i].pid = 0;
+		metrics_child_exited(children[i].listener,
+		    exit_cause(&children[i], status));
 		if (children[i].listener)
 			generation_listener_gone((int)pid);
 		else
@@ -411,6 +427,11 @@ master_run(const char *config_path, struct config *cfg, int listen_fd)
 	}
 	if (readlimit_init() == -1) {
 		log_msg(LOG_ERROR, "cannot map the read slots");
+		config_free(cfg);
+		return 1;
+	}
+	if (metrics_init() == -1) {
+		log_msg(LOG_ERROR, "cannot map the metrics");
 		config_free(cfg);
 		return 1;
 	}

@@ -4,6 +4,7 @@
 
 #include "db_read.h"
 #include "generation.h"
+#include "metrics.h"
 #include "payload.h"
 #include "read.h"
 #include "read_reply.h"
@@ -40,8 +41,9 @@ route_key(const struct read_route *route, const char *slug,
 void
 read_no_cache_key(struct http_request *req)
 {
+	metrics_cache_key_probe(false);
 	req->summary.quiet = true;
-	http_reply(req, 204, HTTP_PROBE, NULL, NULL, NULL, 0);
+	http_reply(req, 204, HTTP_PROBE, NULL, NULL, 0);
 }
 
 /*
@@ -70,8 +72,9 @@ reply_cache_key(struct http_request *req, const struct read_target *t)
 	if (h.failed || h.len > READ_CACHE_KEY_MAX)
 		read_no_cache_key(req);
 	else {
+		metrics_cache_key_probe(true);
 		req->summary.quiet = true;
-		http_reply(req, 204, HTTP_PROBE, NULL, h.data, NULL, 0);
+		http_reply(req, 204, HTTP_PROBE, h.data, NULL, 0);
 	}
 	free(slug);
 	sb_free(&h);

@@ -45,10 +45,12 @@ read_reply(struct http_request *req, struct payload *p)
 	    generation_listening() ? "" : "X-Accel-Expires: 0\r\n");
 	if (req->if_none_match != NULL && etag_listed(req->if_none_match,
 	    etag))
-		http_reply(req, 304, HTTP_NO_CACHE, NULL, headers, NULL, 0);
+		http_reply(req, 304, HTTP_NO_CACHE, headers, NULL, 0);
+	else if (p->content_type != NULL)
+		http_reply_as(req, 200, p->content_type, HTTP_NO_CACHE, headers,
+		    p->text, len);
 	else
-		http_reply(req, 200, HTTP_NO_CACHE, p->content_type != NULL ?
-		    p->content_type : HTTP_JSON, headers, p->text, len);
+		http_reply(req, 200, HTTP_NO_CACHE, headers, p->text, len);
 	payload_free(p);
 	/* A big answer's many small blocks would stay with the worker. */
 	if (len > READ_TRIM_BYTES)

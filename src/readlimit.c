@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <unistd.h>
 
+#include "metrics.h"
 #include "readlimit.h"
 
 /* Each slot holds the pid of the worker reading, or 0. */
@@ -45,7 +46,18 @@ readlimit_take(long long max)
 			return true;
 		}
 	}
+	metrics_read_refused();
 	return false;
+}
+
+int
+readlimit_in_use(void)
+{
+	int i, n = 0;
+
+	for (i = 0; slots != NULL && i < READLIMIT_SLOTS; i++)
+		n += atomic_load(&slots[i]) != 0;
+	return n;
 }
 
 void

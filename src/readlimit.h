@@ -15,8 +15,13 @@
 
 /* Maps the table; in the master, before any child exists. */
 int	readlimit_init(void);
-/* A slot among the first max, or false when all of those are taken. */
+/*
+ * A slot among the first max, or false when all of those are taken (and
+ * counted in the metrics).
+ */
 bool	readlimit_take(long long max);
+/* How many slots are taken now, for the metrics. */
+int	readlimit_in_use(void);
 /* Gives back the slot this process took. */
 void	readlimit_release(void);
 /* The master reaped worker pid, however it ended. */

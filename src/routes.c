@@ -4,6 +4,7 @@
 
 #include "health.h"
 #include "ingest.h"
+#include "metrics.h"
 #include "payload.h"
 #include "read.h"
 #include "revalidate.h"
@@ -27,6 +28,7 @@ static const struct route routes[] = {
 	{ "/api/revalidate", "POST", revalidate_handle, { 0 } },
 	{ "/api/health", "GET, HEAD", health_handle, { 0 } },
 	{ "/health", "GET, HEAD", health_handle, { 0 } },
+	{ "/metrics", "GET, HEAD", metrics_handle, { 0 } },
 	{ "/api/groups", "GET, HEAD", NULL,
 	  { "groups", READ_NO_SLUG, payload_groups, NULL } },
 	{ "/api/chart/", "GET, HEAD", NULL,
@@ -39,6 +41,21 @@ static const struct route routes[] = {
 	{ "/chart/", "GET, HEAD", NULL,
 	  { "chart-page", READ_CHART_SLUG, site_chart, site_reply_error } },
 };
+#define NROUTES	(sizeof(routes) / sizeof(routes[0]))
+/* The metrics count by row, and the last of theirs is for no row. */
+_Static_assert(NROUTES < METRICS_ROUTES, "the metrics have a row per route");
+
+size_t
+routes_count(void)
+{
+	return NROUTES;
+}
+
+const char *
+routes_path(size_t i)
+{
+	return routes[i].path;
+}
 
 static bool
 route_matches(const struct route *r, const char *path)
@@ -86,9 +103,10 @@ routes_dispatch(struct http_request *req, struct route_ctx *ctx)
 		http_reply_error(req, &err);
 		return;
 	}
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+	for (i = 0; i < NROUTES; i++) {
 		if (!route_matches(&routes[i], req->path))
 			continue;
+		req->summary.route = (int)i;
 		/* Only a read route's answer has a key. */
 		if (req->cache_key_probe && routes[i].handler != NULL)
 			break;

@@ -918,11 +918,8 @@ site_reply_error(struct http_request *req, const struct api_error *err)
 	if (err->retry_after > 0)
 		snprintf(retry, sizeof(retry), "Retry-After: %d\r\n",
 		    err->retry_after);
-	if (sb.failed)
-		http_reply(req, status, HTTP_NO_STORE, SITE_HTML_TYPE,
-		    retry[0] ? retry : NULL, NULL, 0);
-	else
-		http_reply(req, status, HTTP_NO_STORE, SITE_HTML_TYPE,
-		    retry[0] ? retry : NULL, sb.data, sb.len);
+	http_reply_as(req, status, SITE_HTML_TYPE, HTTP_NO_STORE,
+	    retry[0] ? retry : NULL, sb.failed ? NULL : sb.data,
+	    sb.failed ? 0 : sb.len);
 	sb_free(&sb);
 }

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "routes.h"
 #include "worker.h"
 
@@ -52,12 +53,16 @@ static void
 handle(FCGX_Request *fcgx, struct route_ctx *ctx)
 {
 	struct http_request req;
-	long long start = clock_us();
+	long long start = clock_us(), us;
 
 	http_request_init(&req, fcgx);
 	routes_dispatch(&req, ctx);
-	if (!req.summary.quiet)
-		log_request(&req, (double)(clock_us() - start) / 1000);
+	/* Before FCGX_Finish_r(): a client that has its answer sees it counted. */
+	if (!req.summary.quiet) {
+		us = clock_us() - start;
+		metrics_request(&req.summary, us);
+		log_request(&req, (double)us / 1000);
+	}
 	http_request_free(&req);
 }
 

@@ -90,7 +90,9 @@ for my $path (qw(./usr/sbin/benchingest ./usr/sbin/benchingest-migrate
     ./usr/share/benchingest/site/static/vendor/chart.min.js
     ./usr/share/benchingest/site/static/vendor/chart.js-LICENSE.txt
     ./usr/share/benchingest/sql/001_tables.sql ./etc/logrotate.d/benchingest
-    ./usr/share/doc/benchingest/README.Debian.gz)) {
+    ./usr/share/doc/benchingest/README.Debian.gz
+    ./usr/share/doc/benchingest/examples/prometheus-scrape.yml
+    ./usr/share/doc/benchingest/examples/benchingest-alerts.yml)) {
 	like($list, qr/ \Q$path\E$/m, "ships $path");
 }
 my $conffiles = `dpkg-deb -I $deb conffiles`;

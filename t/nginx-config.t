@@ -42,6 +42,11 @@ spew("$dir/nginx.conf", "pid $dir/nginx.pid; error_log $dir/error.log;\n"
 my $out = `nginx -t -q -c $dir/nginx.conf -p $dir 2>&1`;
 is($?, 0, 'the TLS example server passes nginx -t') or diag($out);
 like($site, qr/return 301 https:/, 'plain HTTP redirects to HTTPS');
+my @plain = grep { !/\bssl\b/ && !/^listen (?:\[::\]:)?80;$/ }
+    $site =~ /^\s*(listen [^;]*;)/mg;
+ok(@plain, 'a plain HTTP server besides, for a Prometheus on the host');
+is_deeply([grep { !/^listen (?:127\.0\.0\.1|\[::1\]):\d+;$/ } @plain], [],
+    '... on the loopback interface only');
 like($site, qr/server_tokens off/, 'no server tokens');
 like($site, qr/ssl_protocols TLSv1\.2 TLSv1\.3;/, 'modern TLS protocols only');
 like($site, qr/limit_req zone=benchingest_post/, 'the POST routes are rate limited');

@@ -163,11 +163,13 @@ sub edit_site {
 	$r->{exit} == 0 or croak "openssl: $r->{stderr}";
 	$self->{http_port} = BenchTest::free_port();
 	$self->{https_port} = BenchTest::free_port();
+	$self->{metrics_port} = BenchTest::free_port();
 	my $site = $self->{site};
 	$site =~ s/server_name \S+;/server_name localhost;/g;
 	$site =~ s/listen 80;/listen 127.0.0.1:$self->{http_port};/;
 	$site =~ s/listen 443 ssl http2;/listen 127.0.0.1:$self->{https_port} ssl http2;/;
-	$site =~ s/^\s*listen \[::\]:\d+.*\n//mg;
+	$site =~ s/listen 127\.0\.0\.1:8155;/listen 127.0.0.1:$self->{metrics_port};/;
+	$site =~ s/^\s*listen \[::1?\]:\d+.*\n//mg;
 	$site =~ s{ssl_certificate\s+\S+;}{ssl_certificate $d/cert.pem;};
 	$site =~ s{ssl_certificate_key\s+\S+;}{ssl_certificate_key $d/key.pem;};
 	$site =~ s{/var/log/nginx/}{$d/}g;
@@ -261,7 +263,8 @@ sub run_deferred {
 	}
 }
 
-# Over HTTPS through nginx: health, an ingest, a read; plain HTTP redirects.
+# Over HTTPS through nginx: health, an ingest, a read; plain HTTP redirects;
+# the metrics on the loopback server.
 sub smoke {
 	my ($self, $token) = @_;
 	my $base = "https://localhost:$self->{https_port}";
@@ -292,6 +295,10 @@ sub smoke {
 	Test::More::is($code, 200, 'HTTPS GET /api/chart/SLUG: 200');
 	($code) = $get->("http://127.0.0.1:$self->{http_port}/api/health");
 	Test::More::is($code, 301, 'plain HTTP redirects to HTTPS');
+	($code, $body) = $get->("http://127.0.0.1:$self->{metrics_port}/metrics");
+	Test::More::is($code, 200, 'GET /metrics on the loopback server: 200');
+	Test::More::like($body, qr{^benchingest_http_requests_total\{route="/api/ingest",status="200"\} [1-9]}m,
+	    '... the ingest above counted');
 }
 
 # The whole of "Running it" against the installed files, then what must
