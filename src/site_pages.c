@@ -504,25 +504,34 @@ parse_group_charts(struct page *pg, struct jp *jp, struct chart **charts,
 
 /*
  * An answer of the read API, built in process (in the read's snapshot)
- * and copied where the parser may write: *text, until free().
+ * and copied where the parser may write (strings are decoded in place and
+ * point into it): into the arena when text is NULL, else into *text, to
+ * be free()d.
  */
 static int
-answer(struct page *pg, struct db *db, read_build_fn build,
-    const struct read_target *t, char **text, struct jp *jp)
+answer(struct page *pg, struct db *db, const struct read_target *t,
+    char **text, struct jp *jp)
 {
 	struct payload p = { 0 };
+	char *copy;
 
-	*text = NULL;
-	if (build(db, t, &p, pg->err) == -1)
+	if (text != NULL)
+		*text = NULL;
+	if (t->route->build(db, t, &p, pg->err) == -1)
 		return -1;
-	if ((*text = malloc(p.len + 1)) == NULL) {
+	copy = text != NULL ? malloc(p.len + 1) :
+	    arena_alloc(pg->arena, p.len + 1);
+	if (copy == NULL) {
 		payload_free(&p);
-		return api_error_oom(pg->err);
+		api_error_oom(pg->err);
+		return -1;
 	}
-	memcpy(*text, p.text, p.len);
-	(*text)[p.len] = '\0';
-	jp_init(jp, *text, p.len);
+	memcpy(copy, p.text, p.len);
+	copy[p.len] = '\0';
+	jp_init(jp, copy, p.len);
 	payload_free(&p);
+	if (text != NULL)
+		*text = copy;
 	return 0;
 }
 
@@ -534,22 +543,12 @@ all_groups(struct page *pg, struct db *db, struct group **groups, size_t *n)
 	    NULL };
 	struct read_target t = { &route, { 0 }, WINDOW_DEFAULT };
 	struct jp jp;
-	char *text, *kept;
-	int rc;
 
-	if (answer(pg, db, payload_groups, &t, &text, &jp) == -1)
+	*groups = NULL;
+	*n = 0;
+	if (answer(pg, db, &t, NULL, &jp) == -1)
 		return -1;
-	/* The parsed strings point into it: move it into the arena. */
-	if ((kept = arena_alloc(pg->arena, (size_t)(jp.end - jp.start) + 1)) ==
-	    NULL) {
-		free(text);
-		return api_error_oom(pg->err);
-	}
-	memcpy(kept, text, (size_t)(jp.end - jp.start) + 1);
-	jp_init(&jp, kept, (size_t)(jp.end - jp.start));
-	free(text);
-	rc = parse_groups(pg, &jp, groups, n);
-	return rc;
+	return parse_groups(pg, &jp, groups, n);
 }
 
 /* <dl class="latest"> of a chart's newest values, or nothing. */
@@ -673,7 +672,7 @@ render_group(struct page *pg, struct db *db, struct strbuf *sb,
 
 	if (slug_decode(g->slug.ptr, &t.key, pg->err) == -1)
 		return -1;
-	if (answer(pg, db, payload_group, &t, &text, &jp) == -1 ||
+	if (answer(pg, db, &t, &text, &jp) == -1 ||
 	    parse_group_charts(pg, &jp, &charts, &n) == -1)
 		goto out;
 	sb_str(sb, "<section class=\"group\" id=\"group-");
@@ -832,17 +831,17 @@ site_chart(struct db *db, const struct read_target *target,
 	struct page pg = { arena_new(), err, { 0 }, { 0 } };
 	struct strbuf sb = { 0 }, title = { 0 };
 	const struct group *g = NULL;
-	struct group *groups;
+	struct group *groups = NULL;
 	struct chart c;
 	struct jp jp;
 	char *text = NULL, *slug = NULL;
-	size_t i, j, n;
+	size_t i, j, n = 0;
 	int rc = -1;
 
 	if (pg.arena == NULL)
 		return api_error_oom(err);
 	/* The page's view state is in its query, never its window. */
-	if (answer(&pg, db, payload_chart, &t, &text, &jp) == -1 ||
+	if (answer(&pg, db, &t, &text, &jp) == -1 ||
 	    parse_chart(&pg, &jp, &c) == -1 ||
 	    all_groups(&pg, db, &groups, &n) == -1)
 		goto out;
