@@ -150,14 +150,68 @@ lookup(const struct jp_str *name, const char *const *names, size_t n)
 	return i;
 }
 
+/* Reads one element of an array into *elem (zeroed). */
+typedef int	(*elem_fn)(struct page *, struct jp *, void *elem);
+
+/* An array of elements of size bytes, each read by fn: *v, *n of them. */
 static int
-parse_ranking(struct page *pg, struct jp *jp, struct ranking *r)
+parse_array(struct page *pg, struct jp *jp, const char *what, void **v,
+    size_t *n, size_t size, elem_fn fn)
 {
+	size_t j, cap = 0;
+	void *elem;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (jp_array_begin(jp) == -1)
+		return bad_answer(pg, jp, what);
+	for (j = 0; (rc = jp_array_next(jp, j)) == 1; j++) {
+		if ((*v = grow(pg, *v, *n, &cap, size)) == NULL) {
+			api_error_oom(pg->err);
+			return -1;
+		}
+		elem = (char *)*v + (*n)++ * size;
+		memset(elem, 0, size);
+		if (fn(pg, jp, elem) == -1)
+			return -1;
+	}
+	return rc == -1 ? bad_answer(pg, jp, what) : 0;
+}
+
+/*
+ * A whole answer, {"MEMBER": [element, ...], ...}: the elements of that
+ * member, the others skipped.
+ */
+static int
+parse_answer(struct page *pg, struct jp *jp, const char *member, void **v,
+    size_t *n, size_t size, elem_fn fn)
+{
+	struct jp_str m;
+	size_t i;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (jp_object_begin(jp) == -1)
+		return bad_answer(pg, jp, member);
+	for (i = 0; (rc = jp_object_next(jp, i, &m)) == 1; i++) {
+		rc = jp_str_eq(&m, member) ?
+		    parse_array(pg, jp, member, v, n, size, fn) : skip(pg, jp);
+		if (rc == -1)
+			return -1;
+	}
+	return rc == -1 || jp_end(jp) == -1 ? bad_answer(pg, jp, member) : 0;
+}
+
+static int
+parse_ranking(struct page *pg, struct jp *jp, void *elem)
+{
+	struct ranking *r = elem;
 	struct jp_str m;
 	size_t i, k;
 	int rc;
 
-	memset(r, 0, sizeof(*r));
 	if (jp_object_begin(jp) == -1)
 		return bad_answer(pg, jp, "ranking");
 	for (i = 0; (rc = jp_object_next(jp, i, &m)) == 1; i++) {
@@ -178,7 +232,8 @@ parse_summary(struct page *pg, struct jp *jp, struct summary **out)
 {
 	struct summary *s;
 	struct jp_str m;
-	size_t i, j, k, cap = 0;
+	void *v;
+	size_t i, k;
 	int rc;
 
 	if ((s = *out = arena_alloc(pg->arena, sizeof(*s))) == NULL)
@@ -197,17 +252,9 @@ parse_summary(struct page *pg, struct jp *jp, struct summary **out)
 			s->has[k] = true;
 			rc = number(pg, jp, &s->num[k]);
 		} else if (jp_str_eq(&m, "rankings")) {
-			if (jp_array_begin(jp) == -1)
-				return bad_answer(pg, jp, "rankings");
-			for (j = 0; (rc = jp_array_next(jp, j)) == 1; j++) {
-				if ((s->rankings = grow(pg, s->rankings,
-				    s->nrankings, &cap, sizeof(*s->rankings))) ==
-				    NULL)
-					return api_error_oom(pg->err);
-				if (parse_ranking(pg, jp,
-				    &s->rankings[s->nrankings++]) == -1)
-					return -1;
-			}
+			rc = parse_array(pg, jp, "rankings", &v, &s->nrankings,
+			    sizeof(*s->rankings), parse_ranking);
+			s->rankings = v;
 		} else
 			rc = skip(pg, jp);
 		if (rc == -1)
@@ -217,13 +264,13 @@ parse_summary(struct page *pg, struct jp *jp, struct summary **out)
 }
 
 static int
-parse_link(struct page *pg, struct jp *jp, struct chart_link *c)
+parse_link(struct page *pg, struct jp *jp, void *elem)
 {
+	struct chart_link *c = elem;
 	struct jp_str m;
 	size_t i;
 	int rc;
 
-	memset(c, 0, sizeof(*c));
 	if (jp_object_begin(jp) == -1)
 		return bad_answer(pg, jp, "chart link");
 	for (i = 0; (rc = jp_object_next(jp, i, &m)) == 1; i++) {
@@ -240,13 +287,14 @@ parse_link(struct page *pg, struct jp *jp, struct chart_link *c)
 }
 
 static int
-parse_group(struct page *pg, struct jp *jp, struct group *g)
+parse_group(struct page *pg, struct jp *jp, void *elem)
 {
+	struct group *g = elem;
 	struct jp_str m;
-	size_t i, j, cap = 0;
+	void *v;
+	size_t i;
 	int rc;
 
-	memset(g, 0, sizeof(*g));
 	if (jp_object_begin(jp) == -1)
 		return bad_answer(pg, jp, "group");
 	for (i = 0; (rc = jp_object_next(jp, i, &m)) == 1; i++) {
@@ -260,56 +308,15 @@ parse_group(struct page *pg, struct jp *jp, struct group *g)
 			rc = jp_peek(jp) == JP_OBJECT ?
 			    parse_summary(pg, jp, &g->summary) : skip(pg, jp);
 		else if (jp_str_eq(&m, "charts")) {
-			if (jp_array_begin(jp) == -1)
-				return bad_answer(pg, jp, "charts");
-			for (j = 0; (rc = jp_array_next(jp, j)) == 1; j++) {
-				if ((g->charts = grow(pg, g->charts, g->ncharts,
-				    &cap, sizeof(*g->charts))) == NULL)
-					return api_error_oom(pg->err);
-				if (parse_link(pg, jp,
-				    &g->charts[g->ncharts++]) == -1)
-					return -1;
-			}
+			rc = parse_array(pg, jp, "charts", &v, &g->ncharts,
+			    sizeof(*g->charts), parse_link);
+			g->charts = v;
 		} else
 			rc = skip(pg, jp);
 		if (rc == -1)
 			return -1;
 	}
 	return rc == -1 ? bad_answer(pg, jp, "group") : 0;
-}
-
-/* {"groups": [group, ...]} */
-static int
-parse_groups(struct page *pg, struct jp *jp, struct group **groups,
-    size_t *n)
-{
-	struct jp_str m;
-	size_t i, j, cap = 0;
-	int rc;
-
-	*groups = NULL;
-	*n = 0;
-	if (jp_object_begin(jp) == -1)
-		return bad_answer(pg, jp, "groups");
-	for (i = 0; (rc = jp_object_next(jp, i, &m)) == 1; i++) {
-		if (!jp_str_eq(&m, "groups")) {
-			if (skip(pg, jp) == -1)
-				return -1;
-			continue;
-		}
-		if (jp_array_begin(jp) == -1)
-			return bad_answer(pg, jp, "groups");
-		for (j = 0; (rc = jp_array_next(jp, j)) == 1; j++) {
-			if ((*groups = grow(pg, *groups, *n, &cap,
-			    sizeof(**groups))) == NULL)
-				return api_error_oom(pg->err);
-			if (parse_group(pg, jp, &(*groups)[(*n)++]) == -1)
-				return -1;
-		}
-		if (rc == -1)
-			return bad_answer(pg, jp, "groups");
-	}
-	return rc == -1 || jp_end(jp) == -1 ? bad_answer(pg, jp, "groups") : 0;
 }
 
 /* Adds s to the names unless it is there. */
@@ -436,13 +443,13 @@ parse_commits(struct page *pg, struct jp *jp, struct chart *c)
 
 /* A chart answer, alone or as a member of a group answer's charts. */
 static int
-parse_chart(struct page *pg, struct jp *jp, struct chart *c)
+parse_chart(struct page *pg, struct jp *jp, void *elem)
 {
+	struct chart *c = elem;
 	struct jp_str m;
 	size_t i;
 	int rc;
 
-	memset(c, 0, sizeof(*c));
 	if (jp_object_begin(jp) == -1)
 		return bad_answer(pg, jp, "chart");
 	for (i = 0; (rc = jp_object_next(jp, i, &m)) == 1; i++) {
@@ -466,40 +473,6 @@ parse_chart(struct page *pg, struct jp *jp, struct chart *c)
 	if (rc == -1 || c->unit_kind.ptr == NULL)
 		return bad_answer(pg, jp, "chart");
 	return 0;
-}
-
-/* {"charts": [chart, ...], ...}: a group answer's charts. */
-static int
-parse_group_charts(struct page *pg, struct jp *jp, struct chart **charts,
-    size_t *n)
-{
-	struct jp_str m;
-	size_t i, j, cap = 0;
-	int rc;
-
-	*charts = NULL;
-	*n = 0;
-	if (jp_object_begin(jp) == -1)
-		return bad_answer(pg, jp, "group");
-	for (i = 0; (rc = jp_object_next(jp, i, &m)) == 1; i++) {
-		if (!jp_str_eq(&m, "charts")) {
-			if (skip(pg, jp) == -1)
-				return -1;
-			continue;
-		}
-		if (jp_array_begin(jp) == -1)
-			return bad_answer(pg, jp, "charts");
-		for (j = 0; (rc = jp_array_next(jp, j)) == 1; j++) {
-			if ((*charts = grow(pg, *charts, *n, &cap,
-			    sizeof(**charts))) == NULL)
-				return api_error_oom(pg->err);
-			if (parse_chart(pg, jp, &(*charts)[(*n)++]) == -1)
-				return -1;
-		}
-		if (rc == -1)
-			return bad_answer(pg, jp, "charts");
-	}
-	return rc == -1 ? bad_answer(pg, jp, "group") : 0;
 }
 
 /*
@@ -543,12 +516,15 @@ all_groups(struct page *pg, struct db *db, struct group **groups, size_t *n)
 	    NULL };
 	struct read_target t = { &route, { 0 }, WINDOW_DEFAULT };
 	struct jp jp;
+	void *v = NULL;
+	int rc;
 
-	*groups = NULL;
 	*n = 0;
-	if (answer(pg, db, &t, NULL, &jp) == -1)
-		return -1;
-	return parse_groups(pg, &jp, groups, n);
+	rc = answer(pg, db, &t, NULL, &jp) == -1 ? -1 :
+	    parse_answer(pg, &jp, "groups", &v, n, sizeof(**groups),
+	    parse_group);
+	*groups = v;
+	return rc;
 }
 
 /* <dl class="latest"> of a chart's newest values, or nothing. */
@@ -667,14 +643,17 @@ render_group(struct page *pg, struct db *db, struct strbuf *sb,
 	struct chart *charts;
 	struct jp jp;
 	char *text = NULL;
-	size_t i, n;
+	void *v = NULL;
+	size_t i, n = 0;
 	int rc = -1;
 
 	if (slug_decode(g->slug.ptr, &t.key, pg->err) == -1)
 		return -1;
 	if (answer(pg, db, &t, &text, &jp) == -1 ||
-	    parse_group_charts(pg, &jp, &charts, &n) == -1)
+	    parse_answer(pg, &jp, "charts", &v, &n, sizeof(*charts),
+	    parse_chart) == -1)
 		goto out;
+	charts = v;
 	sb_str(sb, "<section class=\"group\" id=\"group-");
 	html_text(sb, g->slug.ptr, g->slug.len);
 	sb_str(sb, "\" data-group=\"");
@@ -832,7 +811,7 @@ site_chart(struct db *db, const struct read_target *target,
 	struct strbuf sb = { 0 }, title = { 0 };
 	const struct group *g = NULL;
 	struct group *groups = NULL;
-	struct chart c;
+	struct chart c = { 0 };
 	struct jp jp;
 	char *text = NULL, *slug = NULL;
 	size_t i, j, n = 0;

@@ -30,11 +30,32 @@ is(const char *got, const char *want, const char *what)
 		diag("got %s", got != NULL ? got : "(null)");
 }
 
+/* A value as the API writes it, its unit_kind, what the page shows. */
+static const struct {
+	const char *text, *unit, *want, *what;
+} values[] = {
+	{ "0", "time_ns", "0 ns", "0 ns" },
+	{ "999", "time_ns", "999 ns", "999 ns" },
+	{ "1000", "time_ns", "1.00 \xc2\xb5s", "1000 ns" },
+	{ "12345", "time_ns", "12.3 \xc2\xb5s", "12345 ns" },
+	{ "999499", "time_ns", "999 \xc2\xb5s", "999499 ns" },
+	{ "1125000", "time_ns", "1.13 ms", "1125000 ns (a tie)" },
+	{ "61845576", "time_ns", "61.8 ms", "61845576 ns" },
+	{ "3200000000", "time_ns", "3.20 s", "3.2e9 ns" },
+	{ "5000000000000", "time_ns", "5000 s", "5e12 ns" },
+	{ "512", "bytes", "512 B", "512 B" },
+	{ "1152", "bytes", "1.13 KiB", "1152 B (a tie)" },
+	{ "10485760", "bytes", "10.0 MiB", "10 MiB" },
+	{ "3298534883328", "bytes", "3.00 TiB", "3 TiB" },
+	{ "1234567890123456800", "time_ns", "1234567890 s", "beyond 2^53" },
+	{ "1.5", "ratio", "1.5", "another unit: as written" },
+};
+
 int
 main(void)
 {
 	char file[8192];
-	size_t n;
+	size_t i, n;
 	FILE *fp;
 
 	/* x.toFixed(d): a tie goes away from zero, where printf goes to even. */
@@ -50,22 +71,9 @@ main(void)
 	is(fixed(1e21, 2), "1e+21", "1e21: ToString");
 
 	/* formatValue() of format.js. */
-	is(value("0", "time_ns"), "0 ns", "0 ns");
-	is(value("999", "time_ns"), "999 ns", "999 ns");
-	is(value("1000", "time_ns"), "1.00 \xc2\xb5s", "1000 ns");
-	is(value("12345", "time_ns"), "12.3 \xc2\xb5s", "12345 ns");
-	is(value("999499", "time_ns"), "999 \xc2\xb5s", "999499 ns");
-	is(value("1125000", "time_ns"), "1.13 ms", "1125000 ns (a tie)");
-	is(value("61845576", "time_ns"), "61.8 ms", "61845576 ns");
-	is(value("3200000000", "time_ns"), "3.20 s", "3.2e9 ns");
-	is(value("5000000000000", "time_ns"), "5000 s", "5e12 ns");
-	is(value("512", "bytes"), "512 B", "512 B");
-	is(value("1152", "bytes"), "1.13 KiB", "1152 B (a tie)");
-	is(value("10485760", "bytes"), "10.0 MiB", "10 MiB");
-	is(value("3298534883328", "bytes"), "3.00 TiB", "3 TiB");
-	is(value("1234567890123456800", "time_ns"), "1234567890 s",
-	    "beyond 2^53");
-	is(value("1.5", "ratio"), "1.5", "another unit: as written");
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++)
+		is(value(values[i].text, values[i].unit), values[i].want,
+		    values[i].what);
 	sb_reset(&sb);
 	html_ratio(&sb, 1);
 	is(sb.data, "1.00\xc3\x97", "a ratio");
