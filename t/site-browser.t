@@ -230,7 +230,7 @@ $b->eval(qq{document.getElementById(${\ js("group-$group->{slug}")}).scrollIntoV
 shots('group');
 # The README's picture (site/screenshot.png): above the navigation's
 # names that need fonts this machine lacks.
-$b->screenshot("$out/readme.png", clip => [0, 0, 1280, 800]);
+$b->screenshot("$out/readme.png", clip => [0, 0, 1280, 620]);
 
 # ---------------------------------------------------------------- tooltip
 
