@@ -46,12 +46,14 @@ is($? >> 8, 0, 'bench/cross-host 5 1 exits 0') or diag($out);
 like($out, qr/^median p99 over 1 runs: [\d.]+ ms/m, 'it reports the delay between hosts');
 
 SKIP: {
-	skip 'chromium is not installed (apt-get install chromium)', 3
+	skip 'chromium is not installed (apt-get install chromium)', 4
 	    unless Browser::available();
 	$out = `$top/bench/site 1 2>&1`;
 	is($? >> 8, 0, 'bench/site 1 exits 0') or diag($out);
 	like($out, qr/^landing, one group open +empty +\d+ +\d+ +\d+ +\d+ /m,
 	    'it reports the first chart painted, bytes and requests');
 	like($out, qr/^targets: first chart painted \d+ ms/m, 'and the targets');
+	like($out, qr/^landing page uncached: \d+ ms; .* ratio [\d.]+$/m,
+	    'and what the landing page costs uncached');
 }
 done_testing;
