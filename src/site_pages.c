@@ -71,9 +71,16 @@ struct names {
 
 /* One page being rendered: what is parsed lives in the arena. */
 struct page {
+	const struct site_source *src;
+	struct db *db;
 	struct arena *arena;
 	struct api_error *err;
 	struct names engines, formats;
+};
+
+/* The read API's own builders, in the read's snapshot. */
+static const struct site_source api = {
+	payload_groups, payload_group, payload_chart
 };
 
 /* Room for one more element of a vector held in the arena. */
@@ -482,15 +489,15 @@ parse_chart(struct page *pg, struct jp *jp, void *elem)
  * be free()d.
  */
 static int
-answer(struct page *pg, struct db *db, const struct read_target *t,
-    char **text, struct jp *jp)
+answer(struct page *pg, const struct read_target *t, char **text,
+    struct jp *jp)
 {
 	struct payload p = { 0 };
 	char *copy;
 
 	if (text != NULL)
 		*text = NULL;
-	if (t->route->build(db, t, &p, pg->err) == -1)
+	if (t->route->build(pg->db, t, &p, pg->err) == -1)
 		return -1;
 	copy = text != NULL ? malloc(p.len + 1) :
 	    arena_alloc(pg->arena, p.len + 1);
@@ -510,9 +517,9 @@ answer(struct page *pg, struct db *db, const struct read_target *t,
 
 /* /api/groups, parsed; its text lives as long as the arena. */
 static int
-all_groups(struct page *pg, struct db *db, struct group **groups, size_t *n)
+all_groups(struct page *pg, struct group **groups, size_t *n)
 {
-	struct read_route route = { "groups", READ_NO_SLUG, payload_groups,
+	struct read_route route = { "groups", READ_NO_SLUG, pg->src->groups,
 	    NULL };
 	struct read_target t = { &route, { 0 }, WINDOW_DEFAULT };
 	struct jp jp;
@@ -520,7 +527,7 @@ all_groups(struct page *pg, struct db *db, struct group **groups, size_t *n)
 	int rc;
 
 	*n = 0;
-	rc = answer(pg, db, &t, NULL, &jp) == -1 ? -1 :
+	rc = answer(pg, &t, NULL, &jp) == -1 ? -1 :
 	    parse_answer(pg, &jp, "groups", &v, n, sizeof(**groups),
 	    parse_group);
 	*groups = v;
@@ -633,10 +640,9 @@ chart_of(const struct chart *charts, size_t n, const struct jp_str *slug)
  * each chart's latest values from the group's answer (default window).
  */
 static int
-render_group(struct page *pg, struct db *db, struct strbuf *sb,
-    const struct group *g)
+render_group(struct page *pg, struct strbuf *sb, const struct group *g)
 {
-	struct read_route route = { "group", READ_GROUP_SLUG, payload_group,
+	struct read_route route = { "group", READ_GROUP_SLUG, pg->src->group,
 	    NULL };
 	struct read_target t = { &route, { 0 }, WINDOW_DEFAULT };
 	const struct chart *c;
@@ -649,7 +655,7 @@ render_group(struct page *pg, struct db *db, struct strbuf *sb,
 
 	if (slug_decode(g->slug.ptr, &t.key, pg->err) == -1)
 		return -1;
-	if (answer(pg, db, &t, &text, &jp) == -1 ||
+	if (answer(pg, &t, &text, &jp) == -1 ||
 	    parse_answer(pg, &jp, "charts", &v, &n, sizeof(*charts),
 	    parse_chart) == -1)
 		goto out;
@@ -753,22 +759,21 @@ page_done(struct page *pg, struct strbuf *sb, struct payload *p)
 }
 
 int
-site_landing(struct db *db, const struct read_target *target,
+site_landing_from(const struct site_source *src, struct db *db,
     struct payload *p, struct api_error *err)
 {
-	struct page pg = { arena_new(), err, { 0 }, { 0 } };
+	struct page pg = { src, db, arena_new(), err, { 0 }, { 0 } };
 	struct strbuf sb = { 0 }, sections = { 0 };
-	struct group *groups;
+	struct group *groups = NULL;
 	size_t i, n = 0;
 	int rc = -1;
 
-	(void)target;
 	if (pg.arena == NULL)
 		return api_error_oom(err);
-	if (all_groups(&pg, db, &groups, &n) == -1)
+	if (all_groups(&pg, &groups, &n) == -1)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (render_group(&pg, db, &sections, &groups[i]) == -1)
+		if (render_group(&pg, &sections, &groups[i]) == -1)
 			goto out;
 	html_page_begin(&sb, SITE_TITLE, "landing", false);
 	render_filters(&sb, &pg.engines, &pg.formats);
@@ -801,13 +806,21 @@ out:
 }
 
 int
-site_chart(struct db *db, const struct read_target *target,
+site_landing(struct db *db, const struct read_target *target,
     struct payload *p, struct api_error *err)
 {
-	struct read_route route = { "chart", READ_CHART_SLUG, payload_chart,
+	(void)target;
+	return site_landing_from(&api, db, p, err);
+}
+
+int
+site_chart_from(const struct site_source *src, struct db *db,
+    const struct chart_key *key, struct payload *p, struct api_error *err)
+{
+	struct read_route route = { "chart", READ_CHART_SLUG, src->chart,
 	    NULL };
-	struct read_target t = { &route, target->key, WINDOW_DEFAULT };
-	struct page pg = { arena_new(), err, { 0 }, { 0 } };
+	struct read_target t = { &route, *key, WINDOW_DEFAULT };
+	struct page pg = { src, db, arena_new(), err, { 0 }, { 0 } };
 	struct strbuf sb = { 0 }, title = { 0 };
 	const struct group *g = NULL;
 	struct group *groups = NULL;
@@ -820,11 +833,11 @@ site_chart(struct db *db, const struct read_target *target,
 	if (pg.arena == NULL)
 		return api_error_oom(err);
 	/* The page's view state is in its query, never its window. */
-	if (answer(&pg, db, &t, &text, &jp) == -1 ||
+	if (answer(&pg, &t, &text, &jp) == -1 ||
 	    parse_chart(&pg, &jp, &c) == -1 ||
-	    all_groups(&pg, db, &groups, &n) == -1)
+	    all_groups(&pg, &groups, &n) == -1)
 		goto out;
-	if ((slug = slug_encode(&target->key)) == NULL) {
+	if ((slug = slug_encode(key)) == NULL) {
 		api_error_oom(err);
 		goto out;
 	}
@@ -870,6 +883,13 @@ out:
 	sb_free(&title);
 	arena_free(pg.arena);
 	return rc;
+}
+
+int
+site_chart(struct db *db, const struct read_target *target,
+    struct payload *p, struct api_error *err)
+{
+	return site_chart_from(&api, db, &target->key, p, err);
 }
 
 void

@@ -20,6 +20,18 @@ int	site_landing(struct db *, const struct read_target *,
 int	site_chart(struct db *, const struct read_target *,
 	    struct payload *, struct api_error *);
 /*
+ * The same from other answers of the read API's shape (t/unit/site_pages
+ * gives written ones): the builders of /api/groups, /api/group/{slug}
+ * and /api/chart/{slug}, called with db.
+ */
+struct site_source {
+	read_build_fn groups, group, chart;
+};
+int	site_landing_from(const struct site_source *, struct db *,
+	    struct payload *, struct api_error *);
+int	site_chart_from(const struct site_source *, struct db *,
+	    const struct chart_key *, struct payload *, struct api_error *);
+/*
  * A page's error in HTML: a 4xx (a slug that does not decode, a chart
  * without data) is the 404 page, a 503 keeps its Retry-After.
  */
