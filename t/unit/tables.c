@@ -225,6 +225,8 @@ chart_checks(void)
 	chart_refused("a row linked to another record kind", "not the row");
 	memset(&charts[KIND_VECTOR_SEARCH_RUN], 0, sizeof(charts[0]));
 	chart_refused("a row left out", "no row");
+	charts[KIND_COMPRESSION_TIME].names = NULL;
+	chart_refused("a row without names", "without names");
 }
 
 int
