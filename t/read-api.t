@@ -214,9 +214,34 @@ is(get('/api/chart/other.' . b64url('{"storage":"nvme","query_idx":1,"k":"QueryM
 error_is(get('/api/chart/'), 404, 'not_found', 'no slug at all');
 $r = $t->request('POST', '/api/groups', { 'Content-Type' => 'application/json' }, '{}');
 is($r->{status}, 405, 'POST /api/groups: 405');
-is($r->{headers}{allow}, 'GET, HEAD', '... Allow: GET, HEAD');
+is($r->{headers}{allow}, 'GET, HEAD, OPTIONS', '... Allow: GET, HEAD, OPTIONS');
 $r = $t->request('HEAD', "/api/chart/$q1");
 is($r->{status}, 200, 'HEAD a chart');
 is($r->{content}, '', '... no body');
+$r = $t->request('OPTIONS', "/api/chart/$q1");
+is($r->{status}, 204, 'OPTIONS a chart: 204');
+is($r->{headers}{allow}, 'GET, HEAD, OPTIONS', '... with its Allow');
+is($r->{content}, '', '... and no body');
+is($t->request('OPTIONS', '/api/health')->{status}, 405,
+    'OPTIONS on a route that is no read route: 405');
+
+# ---- trailing slashes: redirected as the reference's framework does
+$r = get("/api/chart/$q1/?n=2");
+is($r->{status}, 308, 'a chart with a trailing slash: 308');
+is($r->{headers}{location}, "/api/chart/$q1?n=2",
+    '... to the path without it, the query kept');
+is(get($r->{headers}{location})->{status}, 200, '... which answers');
+$r = $t->request('HEAD', '/api/groups/');
+is($r->{status}, 308, 'HEAD /api/groups/: 308');
+is($r->{headers}{location}, '/api/groups', '... to /api/groups');
+is(get('/api/groups//')->{headers}{location}, '/api/groups/',
+    'two slashes: one fewer per redirect');
+is(get("/api/group/$groups[0]{slug}/")->{headers}{location},
+    "/api/group/$groups[0]{slug}", 'a group with a trailing slash: 308');
+error_is(get('/api/groups/x'), 404, 'not_found', 'a segment after /api/groups');
+error_is(get("/api/chart/$q1/x"), 404, 'not_found', 'a segment after a slug');
+error_is(get('/api/health/'), 404, 'not_found',
+    'a route that is no read route, with a trailing slash');
+error_is(get('/api'), 404, 'not_found', '/api');
 
 done_testing;
