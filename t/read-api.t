@@ -155,7 +155,7 @@ is_deeply([map { $_->{sha} } @{ $w->{commits} }], [sha(5), sha(6)], 'n=2: the ne
 is_deeply($w->{series}{'datafusion:parquet'}, [1005, undef], 'n=2: series cut to the window');
 ok(!exists $w->{series}{'nothing'}, 'no invented series');
 is(window(0)->{history}{loaded_commits}, 1, 'n=0 is clamped to 1');
-is(window(-3)->{history}{loaded_commits}, 1, 'n=-3 is clamped to 1');
+is(window(-3)->{history}{loaded_commits}, 6, 'n=-3 is the default (100)');
 is(window(1)->{history}{loaded_commits}, 1, 'n=1');
 is(window(5000)->{history}{loaded_commits}, 6, 'n=5000 is clamped (to 1000)');
 is(window('all')->{history}{loaded_commits}, 6, 'n=all');
