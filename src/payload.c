@@ -172,8 +172,7 @@ chart_fill(struct db *db, const struct chart_key *key, long long window,
 	if ((first = chart_sql_earliest(db, key, err)) == NULL)
 		goto out;
 	if (PQgetisnull(first, 0, 0)) {
-		api_error_set(err, 404, "not_found", "no measurements for "
-		    "this chart");
+		api_error_set(err, 404, "not_found", "chart not found");
 		goto out;
 	}
 	if ((win = chart_sql_window(db, PQgetvalue(first, 0, 0), window,
@@ -304,8 +303,7 @@ payload_group(struct db *db, const struct read_target *target,
 	if (discover_charts(db, &target->key, &list, err) == -1)
 		goto out;
 	if (list.n == 0) {
-		api_error_set(err, 404, "not_found", "no measurements for "
-		    "this group");
+		api_error_set(err, 404, "not_found", "group not found");
 		goto out;
 	}
 	if ((name = chart_group_name(&target->key)) == NULL) {

@@ -199,15 +199,23 @@ error_is(get('/api/chart/qm.%21%21'), 400, 'bad_request', 'not base64url');
 error_is(get('/api/chart/qm.' . b64url('{"k":"Nope"}')), 400, 'bad_request', 'unknown k');
 error_is(get('/api/chart/' . $groups[0]{slug}), 400, 'bad_request', 'a group slug as a chart');
 error_is(get('/api/group/' . $q1), 400, 'bad_request', 'a chart slug as a group');
-like(get('/api/chart/garbage')->{json}{message}, qr/slug/, 'the 400 says what is wrong');
+is(get('/api/chart/garbage')->{json}{message}, 'invalid chart slug',
+    "the chart route's 400 says so, in the reference's words");
+is(get('/api/group/' . $q1)->{json}{message}, 'invalid group slug',
+    "the group route's 400 too");
 error_is(get('/api/chart/qm.' . b64url('{"k":"QueryMeasurement","dataset":"nope",'
     . '"dataset_variant":null,"scale_factor":"1","storage":"nvme","query_idx":1}')),
     404, 'not_found', 'a decodable chart with no rows');
+is(get('/api/chart/qm.' . b64url('{"k":"QueryMeasurement","dataset":"nope",'
+    . '"dataset_variant":null,"scale_factor":"1","storage":"nvme","query_idx":1}'))->{json}{message},
+    'chart not found', "... in the reference's words");
 error_is(get('/api/chart/x.' . b64url('{"k":"QueryMeasurement","dataset":"tpch",'
     . '"dataset_variant":null,"scale_factor":null,"storage":"nvme","query_idx":1}')),
     404, 'not_found', 'null where the rows have a value is another chart');
 error_is(get('/api/group/vsg.' . b64url('{"k":"VectorSearchGroup","dataset":"cohere","layout":"nope"}')),
     404, 'not_found', 'a decodable group with no rows');
+is(get('/api/group/vsg.' . b64url('{"k":"VectorSearchGroup","dataset":"cohere","layout":"nope"}'))->{json}{message},
+    'group not found', "... in the reference's words");
 is(get('/api/chart/other.' . b64url('{"storage":"nvme","query_idx":1,"k":"QueryMeasurement",'
     . '"scale_factor":"1","dataset_variant":null,"dataset":"tpch"}'))->{status}, 200,
     'the prefix and member order do not matter');
