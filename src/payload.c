@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "chart_sql.h"
-#include "discover.h"
+#include "groups.h"
 #include "jsonwrite.h"
 #include "payload.h"
 #include "slug.h"
@@ -255,34 +255,29 @@ int
 payload_group(struct db *db, const struct read_target *target,
     struct payload *p, struct api_error *err)
 {
-	struct keylist list = { 0 };
+	struct group g;
 	struct strbuf out = { 0 };
 	struct jw jw;
-	char *name;
 	size_t i;
 	int rc = -1;
 
 	jw_init(&jw, jw_sink_strbuf, &out, err);
-	if (discover_charts(db, &target->key, &list, err) == -1)
+	if (group_one(db, &target->key, &g, err) == -1)
 		goto out;
-	if (list.n == 0) {
+	if (g.charts.n == 0) {
 		api_error_set(err, 404, "not_found", "group not found");
-		goto out;
-	}
-	if ((name = chart_group_name(&target->key)) == NULL) {
-		api_error_oom(err);
 		goto out;
 	}
 	jw_object(&jw);
 	jw_key(&jw, "name");
-	jw_string(&jw, name);
-	free(name);
+	jw_string(&jw, g.name);
+	group_write_notes(&jw, &g);
 	jw_key(&jw, "charts");
 	jw_array(&jw);
-	for (i = 0; i < list.n && !jw.failed; i++) {
+	for (i = 0; i < g.charts.n && !jw.failed; i++) {
 		jw_object(&jw);
-		if (named(&jw, &list.keys[i], err) == -1 ||
-		    chart_fill(db, &list.keys[i], target->window, &jw,
+		if (named(&jw, &g.charts.keys[i], err) == -1 ||
+		    chart_fill(db, &g.charts.keys[i], target->window, &jw,
 		    err) == -1)
 			goto out;
 		jw_object_end(&jw);
@@ -291,7 +286,7 @@ payload_group(struct db *db, const struct read_target *target,
 	jw_object_end(&jw);
 	rc = 0;
 out:
-	keylist_free(&list);
+	group_free(&g);
 	return finish(p, &jw, &out, rc);
 }
 
@@ -299,32 +294,27 @@ out:
 static int
 all_groups(struct db *db, struct jw *jw, struct api_error *err)
 {
-	struct keylist glist = { 0 }, clist = { 0 };
-	size_t k, i, j;
-	int rc = 0;
+	struct group *groups;
+	size_t n, i, j;
+	int rc;
 
-	for (k = 0; k < KIND_COUNT && rc == 0 && !jw->failed; k++) {
-		rc = discover_groups(db, &chart_kinds[k], &glist, err);
-		for (i = 0; i < glist.n && rc == 0 && !jw->failed; i++) {
-			if ((rc = discover_charts(db, &glist.keys[i], &clist,
-			    err)) == -1 || clist.n == 0)
-				continue;
+	if (groups_all(db, &groups, &n, err) == -1)
+		return -1;
+	for (i = 0, rc = 0; i < n && rc == 0; i++) {
+		jw_object(jw);
+		rc = named(jw, &groups[i].key, err);
+		jw_key(jw, "charts");
+		jw_array(jw);
+		for (j = 0; j < groups[i].charts.n && rc == 0; j++) {
 			jw_object(jw);
-			rc = named(jw, &glist.keys[i], err);
-			jw_key(jw, "charts");
-			jw_array(jw);
-			for (j = 0; j < clist.n && rc == 0; j++) {
-				jw_object(jw);
-				rc = named(jw, &clist.keys[j], err);
-				jw_object_end(jw);
-			}
-			jw_array_end(jw);
+			rc = named(jw, &groups[i].charts.keys[j], err);
 			jw_object_end(jw);
-			keylist_free(&clist);
 		}
-		keylist_free(&clist);
-		keylist_free(&glist);
+		jw_array_end(jw);
+		group_write_notes(jw, &groups[i]);
+		jw_object_end(jw);
 	}
+	groups_free(groups, n);
 	return rc;
 }
 
