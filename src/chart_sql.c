@@ -168,6 +168,7 @@ chart_query(struct db *db, const struct chart_key *key, bool values,
 {
 	const struct chart_kind *kind = key->kind;
 	const char *params[CHART_MAX_DIMS + 1];
+	const char *const *col;
 	struct strbuf sql = { 0 }, where = { 0 };
 	PGresult *res = NULL;
 	int nparams = 0;
@@ -180,8 +181,10 @@ chart_query(struct db *db, const struct chart_key *key, bool values,
 	if (values) {
 		sb_str(&sql, "SELECT ");
 		series_name_sql(&sql, kind);
-		sb_printf(&sql, ", m.commit_sha, m.%s FROM %s m%s WHERE %s",
-		    kind->value_column, kind->record->table,
+		sb_printf(&sql, ", m.commit_sha, m.%s", kind->value_column);
+		for (col = kind->series_columns; *col != NULL; col++)
+			sb_printf(&sql, ", m.%s", *col);
+		sb_printf(&sql, " FROM %s m%s WHERE %s", kind->record->table,
 		    chart_has_commit_timestamp(kind) ? "" :
 		    " JOIN commits c ON c.commit_sha = m.commit_sha",
 		    where.data);
@@ -211,8 +214,8 @@ chart_sql_window(struct db *db, const char *since, long long window,
 {
 	static const char sql[] =
 	    "SELECT (SELECT count(*) FROM commits WHERE timestamp >= $1), "
-	    "w.commit_sha, w.timestamp::text, "
-	    "rtrim(split_part(w.message, E'\\n', 1), E'\\r'), w.url, "
+	    "w.commit_sha, to_char(w.timestamp AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD HH24:MI:SS\"+00\"'), COALESCE(w.message, ''), w.url, "
 	    "w.timestamp FROM (SELECT * FROM commits WHERE timestamp >= $1 "
 	    "ORDER BY timestamp DESC, commit_sha DESC LIMIT $2) w";
 	const char *params[2];
