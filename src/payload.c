@@ -115,7 +115,7 @@ write_series(struct jw *jw, const struct chart_kind *kind, PGresult *values,
     const struct window_commit *byhash, size_t ncommits,
     struct api_error *err)
 {
-	struct window_commit probe, *hit;
+	struct window_commit probe = { NULL, 0 }, *hit;
 	struct point *pts = NULL;
 	size_t i, n = 0, next = 0;
 	int rows = values == NULL ? 0 : PQntuples(values), r;
