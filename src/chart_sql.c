@@ -159,7 +159,8 @@ earliest_by_series_sql(struct strbuf *sql, const struct chart_kind *kind,
 
 /*
  * A query over one chart's rows by their commit's timestamp: the earliest
- * (values false), or from `since` on its series, commit sha and value.
+ * (values false), or from `since` on (NULL: all of them) its series,
+ * commit sha, value and series columns.
  * Kinds that carry the timestamp are read alone, others joined to commits.
  */
 static PGresult *
@@ -185,13 +186,15 @@ chart_query(struct db *db, const struct chart_key *key, bool values,
 		for (col = kind->series_columns; *col != NULL; col++)
 			sb_printf(&sql, ", m.%s", *col);
 		sb_printf(&sql, " FROM %s m%s WHERE %s", kind->record->table,
-		    chart_has_commit_timestamp(kind) ? "" :
+		    since == NULL || chart_has_commit_timestamp(kind) ? "" :
 		    " JOIN commits c ON c.commit_sha = m.commit_sha",
 		    where.data);
-		params[nparams++] = since;
-		sb_printf(&sql, " AND %s >= $%d::timestamptz",
-		    chart_has_commit_timestamp(kind) ? "m.commit_timestamp" :
-		    "c.timestamp", nparams);
+		if (since != NULL) {
+			params[nparams++] = since;
+			sb_printf(&sql, " AND %s >= $%d::timestamptz",
+			    chart_has_commit_timestamp(kind) ?
+			    "m.commit_timestamp" : "c.timestamp", nparams);
+		}
 	} else if (chart_has_commit_timestamp(kind))
 		earliest_by_series_sql(&sql, kind, where.data);
 	else

@@ -32,7 +32,8 @@ PGresult	*chart_sql_window(struct db *, const char *since,
 /*
  * The chart's rows of commits from `since` on, as (series name, commit
  * sha, value as text, then each of the kind's series columns), in no
- * order.
+ * order.  since NULL: every row, a query timing without commit_timestamp
+ * included (the reference read service shows one in the window "all").
  */
 PGresult	*chart_sql_values(struct db *, const struct chart_key *,
 		    const char *since, struct api_error *);

@@ -192,8 +192,8 @@ chart_fill(struct db *db, const struct chart_key *key, long long window,
 	n = (size_t)PQntuples(win);
 	if (n > 0) {
 		total = strtoll(PQgetvalue(win, 0, 0), NULL, 10);
-		/* The oldest commit in the window bounds the values read. */
-		if ((values = chart_sql_values(db, key,
+		/* The oldest commit in a bounded window bounds the values. */
+		if ((values = chart_sql_values(db, key, window == 0 ? NULL :
 		    PQgetvalue(win, (int)n - 1, 5), err)) == NULL)
 			goto out;
 		if ((byhash = calloc(n, sizeof(*byhash))) == NULL) {

@@ -265,4 +265,21 @@ error_is(get('/api/health/'), 404, 'not_found',
     'a route that is no read route, with a trailing slash');
 error_is(get('/api'), 404, 'not_found', '/api');
 
+# ---- a query timing a path-B writer left without commit_timestamp
+$t->dbh->do(q{UPDATE query_measurements SET commit_timestamp = NULL
+    WHERE commit_sha = ? AND engine = 'Zeta'}, undef, sha(5));
+is($t->revalidate->{status}, 200, 'revalidate after a path-B write');
+# A bounded window drops it; once it does, the cache has let go.
+my $bounded;
+for (1 .. 50) {
+	$bounded = window(100);
+	last unless exists $bounded->{series}{'Zeta:x'};
+	select undef, undef, undef, 0.1;
+}
+ok(!exists $bounded->{series}{'Zeta:x'},
+    'a bounded window leaves out a query timing without commit_timestamp');
+ok(!exists $bounded->{series_meta}{'Zeta:x'}, '... and its tag');
+is_deeply(window('all')->{series}{'Zeta:x'}, [undef, undef, undef, undef, 1005, undef],
+    'n=all shows it, as the reference does');
+
 done_testing;
