@@ -14,7 +14,16 @@ struct point {
 	const char *series;
 	size_t commit;		/* index into the window, oldest first */
 	const char *value;
+	int row;
 };
+
+/*
+ * The series columns a series is tagged with in series_meta, in the
+ * reference's member order: what its front end filters engines and
+ * formats by.  A kind without them (vector search) has no series_meta.
+ */
+static const char *const tag_columns[] = { "engine", "format" };
+#define NTAGS	(sizeof(tag_columns) / sizeof(tag_columns[0]))
 
 struct window_commit {
 	const char *sha;
@@ -57,13 +66,56 @@ nulls(struct jw *jw, size_t *next, size_t until)
 		jw_null(jw);
 }
 
-/* series: {"name": [v, null, ...]} aligned with the window's commits. */
+/*
+ * series_meta: {"name": {"engine": e, "format": f}, ...}, a series' tag
+ * columns as stored, for the series of pts (sorted, n > 0); nothing for
+ * a kind without tag columns.
+ */
+static void
+write_series_meta(struct jw *jw, const struct chart_kind *kind,
+    PGresult *values, const struct point *pts, size_t n)
+{
+	int col[NTAGS];
+	size_t t, j, i;
+	bool tagged = false;
+
+	for (t = 0; t < NTAGS; t++) {
+		col[t] = -1;
+		for (j = 0; kind->series_columns[j] != NULL; j++)
+			if (strcmp(kind->series_columns[j], tag_columns[t]) == 0)
+				col[t] = 3 + (int)j;	/* chart_sql_values() */
+		tagged |= col[t] != -1;
+	}
+	if (!tagged)
+		return;
+	jw_key(jw, "series_meta");
+	jw_object(jw);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(pts[i].series, pts[i - 1].series) == 0)
+			continue;
+		jw_key(jw, pts[i].series);
+		jw_object(jw);
+		for (t = 0; t < NTAGS; t++) {
+			if (col[t] == -1)
+				continue;
+			jw_key(jw, tag_columns[t]);
+			jw_string(jw, PQgetvalue(values, pts[i].row, col[t]));
+		}
+		jw_object_end(jw);
+	}
+	jw_object_end(jw);
+}
+
+/*
+ * series: {"name": [v, null, ...]} aligned with the window's commits, and
+ * series_meta when a series has tags.
+ */
 static int
-write_series(struct jw *jw, PGresult *values,
+write_series(struct jw *jw, const struct chart_kind *kind, PGresult *values,
     const struct window_commit *byhash, size_t ncommits,
     struct api_error *err)
 {
-	struct window_commit probe, *hit;
+	struct window_commit probe = { NULL, 0 }, *hit;
 	struct point *pts = NULL;
 	size_t i, n = 0, next = 0;
 	int rows = values == NULL ? 0 : PQntuples(values), r;
@@ -81,6 +133,7 @@ write_series(struct jw *jw, PGresult *values,
 		pts[n].series = PQgetvalue(values, r, 0);
 		pts[n].commit = hit->index;
 		pts[n].value = PQgetvalue(values, r, 2);
+		pts[n].row = r;
 		n++;
 	}
 	/* Bytewise, as strcmp compares: the contract's key order. */
@@ -105,14 +158,16 @@ write_series(struct jw *jw, PGresult *values,
 		jw_array_end(jw);
 	}
 	jw_object_end(jw);
+	if (n > 0)
+		write_series_meta(jw, kind, values, pts, n);
 	free(pts);
 	return 0;
 }
 
 /*
  * The chart payload's members, written into the object open in jw:
- * display_name, unit_kind, history, commits (oldest first) and series.
- * window 0 means all.
+ * display_name, unit_kind, history, commits (oldest first), series and
+ * series_meta.  window 0 means all.
  */
 static int
 chart_fill(struct db *db, const struct chart_key *key, long long window,
@@ -137,8 +192,8 @@ chart_fill(struct db *db, const struct chart_key *key, long long window,
 	n = (size_t)PQntuples(win);
 	if (n > 0) {
 		total = strtoll(PQgetvalue(win, 0, 0), NULL, 10);
-		/* The oldest commit in the window bounds the values read. */
-		if ((values = chart_sql_values(db, key,
+		/* The oldest commit in a bounded window bounds the values. */
+		if ((values = chart_sql_values(db, key, window == 0 ? NULL :
 		    PQgetvalue(win, (int)n - 1, 5), err)) == NULL)
 			goto out;
 		if ((byhash = calloc(n, sizeof(*byhash))) == NULL) {
@@ -189,7 +244,7 @@ chart_fill(struct db *db, const struct chart_key *key, long long window,
 	jw_array_end(jw);
 	if (n > 0)
 		qsort(byhash, n, sizeof(*byhash), cmp_window);
-	rc = write_series(jw, values, byhash, n, err);
+	rc = write_series(jw, key->kind, values, byhash, n, err);
 out:
 	free(byhash);
 	PQclear(first);
