@@ -80,7 +80,8 @@ add_groups(struct db *db, const struct keylist *list, struct group **out,
 
 /* groups in the order of order[]: a permutation of 0..n-1. */
 static void
-permute(struct group *groups, size_t n, size_t *order, struct group *tmp)
+permute(struct group *groups, size_t n, const size_t *order,
+    struct group *tmp)
 {
 	size_t i;
 

@@ -80,7 +80,8 @@ static const char query_index_order[] =
 	"AND v." value " > 0 AND p." value " > 0 " \
 	"AND lower(v.dataset) NOT LIKE '%wide table%' "
 
-#define CT_PAIRS	PAIRS("compression_times", "value_ns", "AND p.op = v.op ")
+#define CT_PAIRS \
+	PAIRS("compression_times", "value_ns", "AND p.op = v.op ")
 #define CS_PAIRS	PAIRS("compression_sizes", "value_bytes", "")
 
 /* The newest commit timestamp with a pair of op (a literal). */
@@ -176,7 +177,8 @@ query_summary(struct db *db, const struct chart_key *group,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		rows[i].query_idx = atoi(PQgetvalue(res, i, 0));
+		rows[i].query_idx = (int)strtol(PQgetvalue(res, i, 0), NULL,
+		    10);
 		rows[i].name = PQgetvalue(res, i, 1);
 		rows[i].value = value_at(res, i, 2);
 	}

@@ -204,9 +204,9 @@ static const char *const captured[] = {
 	"fineweb [nvme]", "fineweb [s3]", "gharchive sf=1 [s3]",
 	"gharchive/big sf=1 [s3]", "openai-5m / flat", "openai-5m / ivf",
 	"sift-1m / flat", "sift-1m / hnsw", "tpch [nvme]",
-	"v\xc3\xab" "ctor-\xc3\xbc / flat", "\xe3\x83\x87\xe3\x83\xbc\xe3\x82\xbf "
-	"[nvme]", "\xf0\x9f\x98\x80-emoji [nvme]", "\xef\xbc\xa1-fullwidth "
-	"[nvme]",
+	"v\xc3\xab" "ctor-\xc3\xbc / flat",
+	"\xe3\x83\x87\xe3\x83\xbc\xe3\x82\xbf [nvme]",
+	"\xf0\x9f\x98\x80-emoji [nvme]", "\xef\xbc\xa1-fullwidth [nvme]",
 };
 
 #define NCAPTURED	(sizeof(captured) / sizeof(captured[0]))

@@ -149,9 +149,10 @@ compression(void)
 	ok(s.type == SUMMARY_NONE, "no pairs: no compression summary");
 	summary_compression_size(&s, sizes, 4);
 	is_json(&s, "{\"type\":\"compressionSize\",\"title\":\"Compression "
-	    "Size Summary\",\"minRatio\":0.25,\"meanRatio\":0.42728700639623407,"
-	    "\"maxRatio\":0.8,\"datasetCount\":4,\"explanation\":\"Geomean of "
-	    "Vortex/Parquet size ratios (lower is better)\"}",
+	    "Size Summary\",\"minRatio\":0.25,\"meanRatio\":"
+	    "0.42728700639623407,\"maxRatio\":0.8,\"datasetCount\":4,"
+	    "\"explanation\":\"Geomean of Vortex/Parquet size ratios (lower "
+	    "is better)\"}",
 	    "compression sizes: min, geomean, max");
 	summary_compression_size(&s, NULL, 0);
 	ok(s.type == SUMMARY_NONE, "no size pairs: no summary");
