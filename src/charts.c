@@ -168,7 +168,8 @@ chart_kinds_check(const struct chart_kind *kinds, size_t n, char *why,
 	for (i = 0; i < n; i++)
 		if (kinds[i].record != &record_kinds[i] ||
 		    kinds[i].chart_k == NULL || kinds[i].group_k == NULL ||
-		    kinds[i].names == NULL || kinds[i].names->group == NULL ||
+		    kinds[i].names == NULL || (kinds[i].names->group == NULL) ==
+		    (kinds[i].names->group_name == NULL) ||
 		    kinds[i].names->chart == NULL ||
 		    kinds[i].names->display == NULL) {
 			snprintf(why, whylen, "chart kind %zu: no row, not "
@@ -267,7 +268,11 @@ chart_key_cmp(const struct chart_key *a, const struct chart_key *b)
 char *
 chart_group_name(const struct chart_key *key)
 {
-	return key->kind->names->group(key->values);
+	const struct kind_names *names = key->kind->names;
+
+	if (names->group == NULL)
+		return strdup(names->group_name);
+	return names->group(key->values);
 }
 
 char *

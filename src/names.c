@@ -101,32 +101,11 @@ query_display(const struct dim_value *v)
 	    v[3].text);
 }
 
-static char *
-compression_time_group(const struct dim_value *v)
-{
-	(void)v;
-	return strdup("Compression");
-}
-
-static char *
-compression_size_group(const struct dim_value *v)
-{
-	(void)v;
-	return strdup("Compression Size");
-}
-
 /* v: dataset, dataset_variant. */
 static char *
 dataset_and_variant(const struct dim_value *v)
 {
 	return format("%s%s%s", v[0].text, opt("/", &v[1]), text(&v[1]));
-}
-
-static char *
-random_access_group(const struct dim_value *v)
-{
-	(void)v;
-	return strdup("Random Access");
 }
 
 static char *
@@ -156,17 +135,17 @@ vector_search_display(const struct dim_value *v)
 }
 
 const struct kind_names names_query = {
-	query_group, query_chart, query_display
+	NULL, query_group, query_chart, query_display
 };
 const struct kind_names names_compression_time = {
-	compression_time_group, dataset_and_variant, dataset_and_variant
+	"Compression", NULL, dataset_and_variant, dataset_and_variant
 };
 const struct kind_names names_compression_size = {
-	compression_size_group, dataset_and_variant, dataset_and_variant
+	"Compression Size", NULL, dataset_and_variant, dataset_and_variant
 };
 const struct kind_names names_random_access = {
-	random_access_group, dataset_only, dataset_only
+	"Random Access", NULL, dataset_only, dataset_only
 };
 const struct kind_names names_vector_search = {
-	vector_search_group, vector_search_chart, vector_search_display
+	NULL, vector_search_group, vector_search_chart, vector_search_display
 };

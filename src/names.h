@@ -11,8 +11,13 @@
 
 #include "charts.h"
 
-/* Each takes a key's values (charts.h) and returns a malloc'd name. */
+/*
+ * Each function takes a key's values (charts.h) and returns a malloc'd
+ * name.  A kind whose groups all have one name gives it as group_name,
+ * and no group function.
+ */
 struct kind_names {
+	const char *group_name;
 	char *(*group)(const struct dim_value *);
 	char *(*chart)(const struct dim_value *);
 	char *(*display)(const struct dim_value *);
