@@ -37,11 +37,45 @@ cmp_window(const void *a, const void *b)
 	    ((const struct window_commit *)b)->sha);
 }
 
+/*
+ * Whether s is an array index as JavaScript sees an object's key: the
+ * canonical decimal of an integer below 2^32 - 1 ("0", "17"; not "017",
+ * "+1" or "4294967295"), its value in *v.
+ */
+static bool
+array_index(const char *s, unsigned long long *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; s[i] >= '0' && s[i] <= '9' && i < 10; i++)
+		*v = *v * 10 + (unsigned long long)(s[i] - '0');
+	return i > 0 && s[i] == '\0' && (s[0] != '0' || i == 1) &&
+	    *v < 4294967295ULL;
+}
+
+/*
+ * The order of an object's keys in JSON.stringify: array indices first,
+ * by value, then the others in their order of insertion, here bytewise.
+ */
+static int
+cmp_key(const char *a, const char *b)
+{
+	unsigned long long x, y;
+	bool ia = array_index(a, &x), ib = array_index(b, &y);
+
+	if (ia && ib)
+		return x < y ? -1 : x > y;
+	if (ia != ib)
+		return ia ? -1 : 1;
+	return strcmp(a, b);
+}
+
 static int
 cmp_point(const void *a, const void *b)
 {
 	const struct point *x = a, *y = b;
-	int c = strcmp(x->series, y->series);
+	int c = cmp_key(x->series, y->series);
 
 	if (c != 0)
 		return c;
@@ -136,7 +170,7 @@ write_series(struct jw *jw, const struct chart_kind *kind, PGresult *values,
 		pts[n].row = r;
 		n++;
 	}
-	/* Bytewise, as strcmp compares: the contract's key order. */
+	/* Bytewise, array indices first: JSON.stringify's key order. */
 	if (n > 0)
 		qsort(pts, n, sizeof(*pts), cmp_point);
 	for (i = 0; i < n && !jw->failed; i++) {
