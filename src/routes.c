@@ -107,6 +107,14 @@ redirect_trailing_slash(struct http_request *req)
 	at = strcspn(uri, "?");
 	if (at == 0 || uri[at - 1] != '/')
 		return false;
+	/*
+	 * Only to a path on this server: "//host/../api/groups/" reaches
+	 * here too (nginx resolves it), and a browser takes a Location that
+	 * starts "//" or "/\" for another host, after dropping any tab or
+	 * line break (refused below with every control character).
+	 */
+	if (uri[0] != '/' || uri[1] == '/' || memchr(uri, '\\', at) != NULL)
+		return false;
 	for (p = uri; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return false;

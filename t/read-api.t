@@ -308,6 +308,13 @@ error_is(get("/api/chart/$q1/x"), 404, 'not_found', 'a segment after a slug');
 error_is(get('/api/health/'), 404, 'not_found',
     'a route that is no read route, with a trailing slash');
 error_is(get('/api'), 404, 'not_found', '/api');
+error_is(get('//evil.example/../api/groups/'), 404, 'not_found',
+    'a path nginx resolves to /api/groups/ from "//host": no redirect to that host');
+error_is(get('/\\evil.example/../api/groups/'), 404, 'not_found',
+    '... nor from "/\\host"');
+$r = get('/x/../api/groups/?n=1');
+is($r->{status}, 308, 'another path that resolves to /api/groups/: 308');
+is($r->{headers}{location}, '/x/../api/groups?n=1', '... to a path on this server');
 
 # ---- a query timing a path-B writer left without commit_timestamp
 $t->dbh->do(q{UPDATE query_measurements SET commit_timestamp = NULL
