@@ -159,7 +159,8 @@ earliest_by_series_sql(struct strbuf *sql, const struct chart_kind *kind,
 
 /*
  * A query over one chart's rows by their commit's timestamp: the earliest
- * (values false), or from `since` on its series, commit sha and value.
+ * (values false), or from `since` on (NULL: all of them) its series,
+ * commit sha, value and series columns.
  * Kinds that carry the timestamp are read alone, others joined to commits.
  */
 static PGresult *
@@ -168,6 +169,7 @@ chart_query(struct db *db, const struct chart_key *key, bool values,
 {
 	const struct chart_kind *kind = key->kind;
 	const char *params[CHART_MAX_DIMS + 1];
+	const char *const *col;
 	struct strbuf sql = { 0 }, where = { 0 };
 	PGresult *res = NULL;
 	int nparams = 0;
@@ -180,15 +182,19 @@ chart_query(struct db *db, const struct chart_key *key, bool values,
 	if (values) {
 		sb_str(&sql, "SELECT ");
 		series_name_sql(&sql, kind);
-		sb_printf(&sql, ", m.commit_sha, m.%s FROM %s m%s WHERE %s",
-		    kind->value_column, kind->record->table,
-		    chart_has_commit_timestamp(kind) ? "" :
+		sb_printf(&sql, ", m.commit_sha, m.%s", kind->value_column);
+		for (col = kind->series_columns; *col != NULL; col++)
+			sb_printf(&sql, ", m.%s", *col);
+		sb_printf(&sql, " FROM %s m%s WHERE %s", kind->record->table,
+		    since == NULL || chart_has_commit_timestamp(kind) ? "" :
 		    " JOIN commits c ON c.commit_sha = m.commit_sha",
 		    where.data);
-		params[nparams++] = since;
-		sb_printf(&sql, " AND %s >= $%d::timestamptz",
-		    chart_has_commit_timestamp(kind) ? "m.commit_timestamp" :
-		    "c.timestamp", nparams);
+		if (since != NULL) {
+			params[nparams++] = since;
+			sb_printf(&sql, " AND %s >= $%d::timestamptz",
+			    chart_has_commit_timestamp(kind) ?
+			    "m.commit_timestamp" : "c.timestamp", nparams);
+		}
 	} else if (chart_has_commit_timestamp(kind))
 		earliest_by_series_sql(&sql, kind, where.data);
 	else
@@ -211,8 +217,8 @@ chart_sql_window(struct db *db, const char *since, long long window,
 {
 	static const char sql[] =
 	    "SELECT (SELECT count(*) FROM commits WHERE timestamp >= $1), "
-	    "w.commit_sha, w.timestamp::text, "
-	    "rtrim(split_part(w.message, E'\\n', 1), E'\\r'), w.url, "
+	    "w.commit_sha, to_char(w.timestamp AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD HH24:MI:SS\"+00\"'), COALESCE(w.message, ''), w.url, "
 	    "w.timestamp FROM (SELECT * FROM commits WHERE timestamp >= $1 "
 	    "ORDER BY timestamp DESC, commit_sha DESC LIMIT $2) w";
 	const char *params[2];

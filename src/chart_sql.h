@@ -24,13 +24,16 @@ PGresult	*chart_sql_earliest(struct db *, const struct chart_key *,
 /*
  * The window: the newest `window` commits (0: all) from `since` on,
  * newest first, as (count of all commits from since, sha, timestamp as
- * text, first line of the message, url, timestamp).
+ * the reference read service writes it ("2026-06-18 11:59:00+00": UTC,
+ * the fraction cut), message ('' for none), url, timestamp).
  */
 PGresult	*chart_sql_window(struct db *, const char *since,
 		    long long window, struct api_error *);
 /*
  * The chart's rows of commits from `since` on, as (series name, commit
- * sha, value as text), in no order.
+ * sha, value as text, then each of the kind's series columns), in no
+ * order.  since NULL: every row, a query timing without commit_timestamp
+ * included (the reference read service shows one in the window "all").
  */
 PGresult	*chart_sql_values(struct db *, const struct chart_key *,
 		    const char *since, struct api_error *);

@@ -86,11 +86,30 @@ walk(struct db *db, struct chart_key *key, size_t depth, size_t until,
 	return rc;
 }
 
+static int
+cmp_key(const void *a, const void *b)
+{
+	return chart_key_cmp(a, b);
+}
+
+/*
+ * The keys added since `from` in the reference's order (chart_key_cmp()):
+ * bytewise and nulls first, whatever the database's collation and the
+ * index's order.
+ */
+static void
+sort_from(struct keylist *l, size_t from)
+{
+	if (l->n > from + 1)
+		qsort(l->keys + from, l->n - from, sizeof(*l->keys), cmp_key);
+}
+
 int
 discover_charts(struct db *db, const struct chart_key *group,
     struct keylist *charts, struct api_error *err)
 {
 	struct chart_key key;
+	size_t from = charts->n;
 	int rc;
 
 	if (chart_key_copy(&key, group) == -1)
@@ -99,6 +118,7 @@ discover_charts(struct db *db, const struct chart_key *group,
 	rc = walk(db, &key, group->kind->ngroup_dims, group->kind->ndims,
 	    charts, err);
 	chart_key_free(&key);
+	sort_from(charts, from);
 	return rc;
 }
 
@@ -107,9 +127,13 @@ discover_groups(struct db *db, const struct chart_kind *kind,
     struct keylist *out, struct api_error *err)
 {
 	struct chart_key key;
+	size_t from = out->n;
+	int rc;
 
 	memset(&key, 0, sizeof(key));
 	key.kind = kind;
 	key.group = true;
-	return walk(db, &key, 0, kind->ngroup_dims, out, err);
+	rc = walk(db, &key, 0, kind->ngroup_dims, out, err);
+	sort_from(out, from);
+	return rc;
 }

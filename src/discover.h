@@ -1,7 +1,8 @@
 /*
  * Which groups and charts have rows: a walk down a chart kind's dimensions
  * (charts.h), one skip scan per level (chart_sql_distinct()), inside the
- * read's snapshot.  Keys come out in index order.
+ * read's snapshot.  Keys come out in the reference read service's order
+ * (chart_key_cmp()).
  */
 #ifndef BENCHINGEST_DISCOVER_H
 #define BENCHINGEST_DISCOVER_H

@@ -1,13 +1,14 @@
 /*
  * The JSON answers of the read routes (doc/read-api.md), built inside the
  * read's snapshot from the discovery walk (discover.h) and the chart
- * queries (chart_sql.h).  They are built with json-c as a tree and then
- * written out whole.
+ * queries (chart_sql.h), written with the jw_ writer (jsonwrite.h), so
+ * their bytes are what JSON.stringify writes.  An answer is held as its
+ * text alone, one chart's query results at a time beside it; json-c, which
+ * built a tree of every answer first, is no longer linked at all.
  *
- * json-c reports a failed allocation only as a NULL object or an add that
- * returns -1; every one is checked here, and any makes the builder fail
- * with a 500, so that no answer is ever sent (or cached) with a member
- * silently missing or turned null.
+ * A builder that fails (the database, or memory: the writer's first
+ * failure sticks and is seen at the end) throws away what it wrote, so no
+ * answer is ever sent, or cached, with a member missing.
  */
 #ifndef BENCHINGEST_PAYLOAD_H
 #define BENCHINGEST_PAYLOAD_H
@@ -15,18 +16,12 @@
 #include <stddef.h>
 
 #include "read.h"
-#include "strbuf.h"
 
-/*
- * A built answer: text, len bytes, until payload_free().  A JSON answer's
- * text is root's; a page's (site_pages.h) is owned, of its content_type.
- */
+/* A built answer: text, len bytes, until payload_free(). */
 struct payload {
-	struct json_object *root;
-	const char *text;
+	char *text;		/* len bytes (and a NUL), malloc'd */
 	size_t len;
-	const char *content_type;	/* NULL: JSON */
-	struct strbuf owned;
+	const char *content_type;	/* NULL: JSON; a page's (site_pages.h) */
 };
 
 /* {"groups": [{"name", "slug", "charts": [{"name", "slug"}, ...]}, ...]} */

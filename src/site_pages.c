@@ -483,10 +483,10 @@ parse_chart(struct page *pg, struct jp *jp, void *elem)
 }
 
 /*
- * An answer of the read API, built in process (in the read's snapshot)
- * and copied where the parser may write (strings are decoded in place and
- * point into it): into the arena when text is NULL, else into *text, to
- * be free()d.
+ * An answer of the read API, built in process (in the read's snapshot),
+ * where the parser may write (strings are decoded in place and point into
+ * it): *text, the caller's to free(); or, when text is NULL, a copy in the
+ * arena.
  */
 static int
 answer(struct page *pg, const struct read_target *t, char **text,
@@ -499,19 +499,19 @@ answer(struct page *pg, const struct read_target *t, char **text,
 		*text = NULL;
 	if (t->route->build(pg->db, t, &p, pg->err) == -1)
 		return -1;
-	copy = text != NULL ? malloc(p.len + 1) :
-	    arena_alloc(pg->arena, p.len + 1);
-	if (copy == NULL) {
+	if (text != NULL) {
+		*text = p.text;
+		jp_init(jp, p.text, p.len);
+		return 0;
+	}
+	if ((copy = arena_alloc(pg->arena, p.len + 1)) == NULL) {
 		payload_free(&p);
 		api_error_oom(pg->err);
 		return -1;
 	}
-	memcpy(copy, p.text, p.len);
-	copy[p.len] = '\0';
+	memcpy(copy, p.text, p.len + 1);
 	jp_init(jp, copy, p.len);
 	payload_free(&p);
-	if (text != NULL)
-		*text = copy;
 	return 0;
 }
 
@@ -751,7 +751,6 @@ page_done(struct page *pg, struct strbuf *sb, struct payload *p)
 		return api_error_oom(pg->err);
 	memset(p, 0, sizeof(*p));
 	p->content_type = SITE_HTML_TYPE;
-	p->owned = *sb;
 	p->text = sb->data;
 	p->len = sb->len;
 	memset(sb, 0, sizeof(*sb));

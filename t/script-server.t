@@ -58,12 +58,12 @@ is($r->{content}, '{"inserted":0,"updated":5}', '... as an update the second tim
 like($text, qr{^charts: http://127\.0\.0\.1:$port/api/groups$}m, 'the charts URL is printed');
 $r = HTTP::Tiny->new->get("http://127.0.0.1:$port/api/groups");
 is($r->{status}, 200, 'GET /api/groups through its nginx and read cache');
-like($r->{content}, qr/"name":"Compression time"/, '... lists the sample\'s charts');
+like($r->{content}, qr/"name":"Compression"/, '... lists the sample\'s charts');
 like($text, qr{^site: http://127\.0\.0\.1:$port/$}m, 'the site\'s URL is printed');
 $r = HTTP::Tiny->new->get("http://127.0.0.1:$port/");
 is($r->{status}, 200, 'GET / : the benchmarks site\'s landing page');
 like($r->{headers}{'content-type'}, qr{^text/html}, '... in HTML');
-like($r->{content}, qr{<h2 class="group-name">Compression time</h2>}, '... with the sample\'s groups');
+like($r->{content}, qr{<h2 class="group-name">Compression</h2>}, '... with the sample\'s groups');
 like(HTTP::Tiny->new->get("http://127.0.0.1:$port/static/site.js")->{content}, qr/^import /m,
     '... and its scripts, from the tree\'s site/');
 

@@ -80,12 +80,12 @@ give(const char *text, struct payload *p)
 	char *c;
 
 	memset(p, 0, sizeof(*p));
-	sb_str(&p->owned, text);
-	for (c = p->owned.data; *c != '\0'; c++)
+	if ((p->text = strdup(text)) == NULL)
+		return -1;
+	for (c = p->text; *c != '\0'; c++)
 		if (*c == '\'')
 			*c = '"';
-	p->text = p->owned.data;
-	p->len = p->owned.len;
+	p->len = strlen(p->text);
 	return 0;
 }
 
