@@ -67,10 +67,14 @@ is_deeply(\@nav, \@sections, '... and in the navigation');
 # newest non-null value and its commit.
 my @bad;
 for my $g (@$groups) {
-	my ($section) = $html =~ m{(<section class="group" id="group-\Q$g->{slug}\E".*?</section>)}s;
+	my ($section) = $html =~ m{(<section class="group" id="group-\Q$g->{slug}\E".*?</ol>\n</section>)}s;
 	my @links = ($section // '') =~ m{<h3 class="chart-name"><a href="/chart/([^"]+)">}g;
 	push @bad, "$g->{name}: charts @links" unless
 	    "@links" eq join ' ', map { $_->{slug} } @{ $g->{charts} };
+	push @bad, "$g->{name}: no summary card" if $g->{summary} &&
+	    $section !~ m{<section class="summary-card" data-type="\Q$g->{summary}{type}\E">};
+	push @bad, "$g->{name}: no description" if defined $g->{description} &&
+	    $section !~ m{<p class="group-description">[^<]+</p>};
 	my $n = @{ $g->{charts} };
 	push @bad, "$g->{name}: count" unless $section =~ m{<span class="group-count">$n charts?</span>};
 	for my $c (@{ $g->{charts} }) {
@@ -89,7 +93,10 @@ for my $g (@$groups) {
 		    unless defined $li && $got eq "@want";
 	}
 }
-ok(!@bad, 'every chart with its link and its latest value per series') or diag(join "\n", @bad);
+ok(!@bad, 'every chart with its link and its latest value per series, ' .
+    'every summary and description') or diag(join "\n", @bad);
+like($html, qr{<fieldset data-dim="engine"><legend>Engine</legend>\n<label><input type="checkbox" value="datafusion" checked> datafusion</label>\n</fieldset>},
+    'the engine filter: the one engine of the charts\' series_meta');
 
 like($html, qr{<dd data-value="1125000" data-commit="$new_sha">1\.13 ms</dd>},
     'the newer commit\'s query value, 1125000 ns as 1.13 ms (format.js rounds a tie up)');
