@@ -16,9 +16,10 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use BenchTest;
 use RealisticData;
-use ReferenceAnswers;
 use HTTP::Tiny;
 use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
+use JSON::PP;
+use POSIX ();
 use Test::More;
 
 my $answers = "$FindBin::Bin/reference/answers.xz";
@@ -63,6 +64,35 @@ sub unescape {
 	return $s;
 }
 
+# Number.prototype.toString of the double nearest to the literal.
+sub js_number {
+	my ($tok) = @_;
+	if ($tok =~ s/^-//) {
+		my $abs = js_number($tok);
+		return $abs eq '0' ? '0' : "-$abs";
+	}
+	return $tok if $tok =~ /^\d{1,15}\z/;
+	my ($v) = POSIX::strtod($tok);
+	return '0' if $v == 0;
+	my ($digits, $exp);
+	for my $p (0 .. 16) {
+		my $s = sprintf '%.*e', $p, $v;
+		next unless (POSIX::strtod($s))[0] == $v;
+		($digits, $exp) = $s =~ /^(\d(?:\.\d+)?)e([-+]\d+)\z/;
+		last;
+	}
+	$digits =~ s/\.//;
+	$digits =~ s/0+\z// if length $digits > 1;
+	my ($k, $n) = (length $digits, $exp + 1);
+	return $digits . '0' x ($n - $k) if $k <= $n && $n <= 21;
+	return substr($digits, 0, $n) . '.' . substr($digits, $n)
+	    if 0 < $n && $n <= 21;
+	return '0.' . '0' x -$n . $digits if -6 < $n && $n <= 0;
+	my $m = length $digits > 1 ?
+	    substr($digits, 0, 1) . '.' . substr($digits, 1) : $digits;
+	return $m . 'e' . ($n - 1 >= 0 ? '+' : '-') . abs($n - 1);
+}
+
 sub canon {
 	my ($s) = @_;
 	my $out = '';
@@ -74,7 +104,7 @@ sub canon {
 		} elsif ($s =~ /\G"((?:[^"\\\x00-\x1f]|\\.)*)"/gcs) {
 			$out .= js_string(unescape($1));
 		} elsif ($s =~ /\G(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?)/gc) {
-			$out .= ReferenceAnswers::js_number($1);
+			$out .= js_number($1);
 		} elsif ($s =~ /\G([{}\[\]:,]|true|false|null)/gc) {
 			$out .= $1;
 		} else {
@@ -152,7 +182,24 @@ sub member_diff {
 
 # ---------------------------------------------------------------- answers
 
-my @answers = ReferenceAnswers::read_all($answers);
+sub read_answers {
+	my @a;
+	open my $fh, '-|', 'xz', '-dc', $answers or die "xz: $!";
+	binmode $fh;
+	my $json = JSON::PP->new->utf8;
+	while (defined(my $line = <$fh>)) {
+		my $rec = $json->decode($line);
+		read($fh, my $body, $rec->{body_length}) == $rec->{body_length} or
+		    die "$answers: short body";
+		getc $fh;
+		$rec->{body} = $body;
+		push @a, $rec;
+	}
+	close $fh or die "$answers: xz failed";
+	return @a;
+}
+
+my @answers = read_answers();
 my $t = BenchTest->new;
 my ($collate) = $t->dbh->selectrow_array('SELECT datcollate FROM ' .
     'pg_database WHERE datname = current_database()');
