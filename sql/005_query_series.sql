@@ -136,11 +136,11 @@ $f$;
 -- oldest or newest one and no added row takes its place is the series
 -- computed again from query_measurements (one index descent each).
 --
--- Concurrency (READ COMMITTED, as benchingest writes): a series that loses
--- rows is locked before it is read, and computed again only by later
--- statements, which see everything committed by the writers it waited
--- for; every series is merged relative to its current version (INSERT ...
--- ON CONFLICT DO UPDATE).  Locks are taken in one fixed order (by a hash of
+-- Concurrency (READ COMMITTED, as benchingest writes): every series is
+-- merged relative to its current version (INSERT ... ON CONFLICT DO
+-- UPDATE), which locks it; a series is computed again only after that, by
+-- later statements, which see everything committed by the writers it
+-- waited for.  The merge takes its locks in one fixed order (by a hash of
 -- the key, then the key: cheaper to sort than the key's text), so two
 -- writers of the same series wait for each other instead of deadlocking.
 CREATE OR REPLACE FUNCTION query_series_track()
@@ -181,99 +181,9 @@ BEGIN
 		RETURN NULL;	-- an ON CONFLICT that updated nothing, say
 	END IF;
 
-	-- The series that lose rows: locked in that order, and computed
-	-- again where their oldest or newest row went.
-	FOR s IN
-		SELECT q.ctid AS tid, q.dataset, q.dataset_variant,
-		       q.scale_factor, q.storage, q.query_idx, q.engine,
-		       q.format, q.first_timestamp, q.latest_timestamp,
-		       q.latest_sha, q.latest_id, q.latest_value,
-		       q.latest_id = d.gone_id AND NOT COALESCE(
-			   query_series_newer(d.added_timestamp, d.added_sha,
-			   d.added_id, q.latest_timestamp, q.latest_sha,
-			   q.latest_id), false) AS redo_latest,
-		       q.first_timestamp = d.gone_first AND NOT COALESCE(
-			   d.added_first <= q.first_timestamp, false) AS redo_first
-		  FROM (SELECT x.dataset, x.dataset_variant, x.scale_factor,
-			       x.storage, x.query_idx, x.engine, x.format,
-			       min(x.first_timestamp) FILTER (WHERE x.gone) AS gone_first,
-			       max(x.latest_id) FILTER (WHERE x.gone) AS gone_id,
-			       min(x.first_timestamp) FILTER (WHERE NOT x.gone) AS added_first,
-			       max(x.latest_timestamp) FILTER (WHERE NOT x.gone) AS added_timestamp,
-			       max(x.latest_sha) FILTER (WHERE NOT x.gone) AS added_sha,
-			       max(x.latest_id) FILTER (WHERE NOT x.gone) AS added_id
-			  FROM (SELECT false AS gone, * FROM unnest(added)
-				UNION ALL
-				SELECT true, * FROM unnest(removed)) x
-			 GROUP BY x.dataset, x.dataset_variant, x.scale_factor,
-				x.storage, x.query_idx, x.engine, x.format
-			HAVING bool_or(x.gone)) d
-		  JOIN query_series q
-		    ON (q.dataset COLLATE "C", q.dataset_variant IS NOT NULL,
-			COALESCE(q.dataset_variant, '') COLLATE "C",
-			q.scale_factor IS NOT NULL,
-			COALESCE(q.scale_factor, '') COLLATE "C",
-			q.storage COLLATE "C", q.query_idx, q.engine COLLATE "C",
-			q.format COLLATE "C")
-		     = (d.dataset COLLATE "C", d.dataset_variant IS NOT NULL,
-			COALESCE(d.dataset_variant, '') COLLATE "C",
-			d.scale_factor IS NOT NULL,
-			COALESCE(d.scale_factor, '') COLLATE "C",
-			d.storage COLLATE "C", d.query_idx, d.engine COLLATE "C",
-			d.format COLLATE "C")
-		 ORDER BY hash_record_extended(ROW(d.dataset, d.dataset_variant,
-			d.scale_factor, d.storage, d.query_idx, d.engine, d.format), 0),
-			d.dataset, d.dataset_variant, d.scale_factor, d.storage,
-			d.query_idx, d.engine, d.format
-		   FOR NO KEY UPDATE OF q
-	LOOP
-		CONTINUE WHEN NOT (s.redo_latest OR s.redo_first);
-		-- One text per null pattern of the key, so that every pin is
-		-- an index condition (IS NOT DISTINCT FROM is not).
-		pins := 'm.dataset = $1 AND m.dataset_variant '
-		    || CASE WHEN s.dataset_variant IS NULL THEN 'IS NULL' ELSE '= $2' END
-		    || ' AND m.scale_factor '
-		    || CASE WHEN s.scale_factor IS NULL THEN 'IS NULL' ELSE '= $3' END
-		    || ' AND m.storage = $4 AND m.query_idx = $5'
-		    || ' AND m.engine = $6 AND m.format = $7';
-		new_first := s.first_timestamp;
-		new_ts := s.latest_timestamp;
-		new_sha := s.latest_sha;
-		new_id := s.latest_id;
-		new_value := s.latest_value;
-		IF s.redo_latest THEN
-			EXECUTE 'SELECT m.commit_timestamp, m.commit_sha, '
-			    || 'm.measurement_id, m.value_ns FROM query_measurements m '
-			    || 'WHERE ' || pins || ' AND m.value_ns > 0 '
-			    || 'AND m.commit_timestamp IS NOT NULL ORDER BY m.dataset, '
-			    || 'm.dataset_variant, m.scale_factor, m.storage, '
-			    || 'm.query_idx, m.engine, m.format, '
-			    || 'm.commit_timestamp DESC, m.commit_sha COLLATE "C" DESC, '
-			    || 'm.measurement_id DESC LIMIT 1'
-			INTO new_ts, new_sha, new_id, new_value
-			USING s.dataset, s.dataset_variant, s.scale_factor,
-			    s.storage, s.query_idx, s.engine, s.format;
-		END IF;
-		IF s.redo_first THEN
-			-- The series backwards: its oldest stamped row first.
-			EXECUTE 'SELECT m.commit_timestamp FROM query_measurements m '
-			    || 'WHERE ' || pins || ' AND m.commit_timestamp IS NOT NULL '
-			    || 'ORDER BY m.dataset DESC, m.dataset_variant DESC, '
-			    || 'm.scale_factor DESC, m.storage DESC, m.query_idx DESC, '
-			    || 'm.engine DESC, m.format DESC, m.commit_timestamp LIMIT 1'
-			INTO new_first
-			USING s.dataset, s.dataset_variant, s.scale_factor,
-			    s.storage, s.query_idx, s.engine, s.format;
-		END IF;
-		UPDATE query_series SET first_timestamp = new_first,
-		       latest_timestamp = new_ts, latest_sha = new_sha,
-		       latest_id = new_id, latest_value = new_value
-		 WHERE ctid = s.tid;
-	END LOOP;
-
-	-- Every series the statement touched, in the same order.  One
-	-- that only loses rows exists already (its rows did); one left
-	-- without rows is deleted.
+	-- Every series the statement touched, merged in one fixed order,
+	-- which locks them.  One that only loses rows exists already (its
+	-- rows did); one left without rows is deleted.
 	WITH merged AS (
 		INSERT INTO query_series AS q
 		SELECT d.dataset, d.dataset_variant, d.scale_factor, d.storage,
@@ -331,6 +241,100 @@ BEGIN
 	IF emptied IS NOT NULL THEN
 		DELETE FROM query_series WHERE ctid = ANY (emptied);
 	END IF;
+
+	-- The series that may have lost their oldest or newest row (a
+	-- removed row that no added row matches or passes) are computed
+	-- again where they did.  The merge above has locked them: this
+	-- statement sees every committed change to them.  (The merge kept
+	-- such a row in the series' first_* or latest_*: nothing passed it.)
+	-- A re-ingest that keeps the timestamps and positive values has none.
+	FOR s IN
+		SELECT q.ctid AS tid, q.dataset, q.dataset_variant,
+		       q.scale_factor, q.storage, q.query_idx, q.engine,
+		       q.format, q.first_timestamp, q.latest_timestamp,
+		       q.latest_sha, q.latest_id, q.latest_value,
+		       d.may_lower AND q.latest_id = d.gone_id AS redo_latest,
+		       d.may_raise AND q.first_timestamp = d.gone_first AS redo_first
+		  FROM (SELECT *,
+			       gone_id IS NOT NULL AND NOT COALESCE(query_series_newer(
+				   added_timestamp, added_sha, added_id,
+				   gone_timestamp, gone_sha, gone_id), false) AS may_lower,
+			       gone_first IS NOT NULL AND NOT COALESCE(
+				   added_first <= gone_first, false) AS may_raise
+			  FROM (SELECT x.dataset, x.dataset_variant, x.scale_factor,
+				       x.storage, x.query_idx, x.engine, x.format,
+				       min(x.first_timestamp) FILTER (WHERE x.gone) AS gone_first,
+				       max(x.latest_timestamp) FILTER (WHERE x.gone) AS gone_timestamp,
+				       max(x.latest_sha) FILTER (WHERE x.gone) AS gone_sha,
+				       max(x.latest_id) FILTER (WHERE x.gone) AS gone_id,
+				       min(x.first_timestamp) FILTER (WHERE NOT x.gone) AS added_first,
+				       max(x.latest_timestamp) FILTER (WHERE NOT x.gone) AS added_timestamp,
+				       max(x.latest_sha) FILTER (WHERE NOT x.gone) AS added_sha,
+				       max(x.latest_id) FILTER (WHERE NOT x.gone) AS added_id
+				  FROM (SELECT false AS gone, * FROM unnest(added)
+					UNION ALL
+					SELECT true, * FROM unnest(removed)) x
+				 GROUP BY x.dataset, x.dataset_variant, x.scale_factor,
+					x.storage, x.query_idx, x.engine, x.format) sides) d
+		  JOIN query_series q
+		    ON (q.dataset COLLATE "C", q.dataset_variant IS NOT NULL,
+			COALESCE(q.dataset_variant, '') COLLATE "C",
+			q.scale_factor IS NOT NULL,
+			COALESCE(q.scale_factor, '') COLLATE "C",
+			q.storage COLLATE "C", q.query_idx, q.engine COLLATE "C",
+			q.format COLLATE "C")
+		     = (d.dataset COLLATE "C", d.dataset_variant IS NOT NULL,
+			COALESCE(d.dataset_variant, '') COLLATE "C",
+			d.scale_factor IS NOT NULL,
+			COALESCE(d.scale_factor, '') COLLATE "C",
+			d.storage COLLATE "C", d.query_idx, d.engine COLLATE "C",
+			d.format COLLATE "C")
+		 WHERE d.may_lower OR d.may_raise
+	LOOP
+		CONTINUE WHEN NOT (s.redo_latest OR s.redo_first);
+		-- One text per null pattern of the key, so that every pin is
+		-- an index condition (IS NOT DISTINCT FROM is not).
+		pins := 'm.dataset = $1 AND m.dataset_variant '
+		    || CASE WHEN s.dataset_variant IS NULL THEN 'IS NULL' ELSE '= $2' END
+		    || ' AND m.scale_factor '
+		    || CASE WHEN s.scale_factor IS NULL THEN 'IS NULL' ELSE '= $3' END
+		    || ' AND m.storage = $4 AND m.query_idx = $5'
+		    || ' AND m.engine = $6 AND m.format = $7';
+		new_first := s.first_timestamp;
+		new_ts := s.latest_timestamp;
+		new_sha := s.latest_sha;
+		new_id := s.latest_id;
+		new_value := s.latest_value;
+		IF s.redo_latest THEN
+			EXECUTE 'SELECT m.commit_timestamp, m.commit_sha, '
+			    || 'm.measurement_id, m.value_ns FROM query_measurements m '
+			    || 'WHERE ' || pins || ' AND m.value_ns > 0 '
+			    || 'AND m.commit_timestamp IS NOT NULL ORDER BY m.dataset, '
+			    || 'm.dataset_variant, m.scale_factor, m.storage, '
+			    || 'm.query_idx, m.engine, m.format, '
+			    || 'm.commit_timestamp DESC, m.commit_sha COLLATE "C" DESC, '
+			    || 'm.measurement_id DESC LIMIT 1'
+			INTO new_ts, new_sha, new_id, new_value
+			USING s.dataset, s.dataset_variant, s.scale_factor,
+			    s.storage, s.query_idx, s.engine, s.format;
+		END IF;
+		IF s.redo_first THEN
+			-- The series backwards: its oldest stamped row first.
+			EXECUTE 'SELECT m.commit_timestamp FROM query_measurements m '
+			    || 'WHERE ' || pins || ' AND m.commit_timestamp IS NOT NULL '
+			    || 'ORDER BY m.dataset DESC, m.dataset_variant DESC, '
+			    || 'm.scale_factor DESC, m.storage DESC, m.query_idx DESC, '
+			    || 'm.engine DESC, m.format DESC, m.commit_timestamp LIMIT 1'
+			INTO new_first
+			USING s.dataset, s.dataset_variant, s.scale_factor,
+			    s.storage, s.query_idx, s.engine, s.format;
+		END IF;
+		UPDATE query_series SET first_timestamp = new_first,
+		       latest_timestamp = new_ts, latest_sha = new_sha,
+		       latest_id = new_id, latest_value = new_value
+		 WHERE ctid = s.tid;
+	END LOOP;
+
 	RETURN NULL;
 END
 $f$;
