@@ -69,18 +69,27 @@ LANGUAGE sql IMMUTABLE
 AS $f$
 SELECT format($q$
 WITH g AS (
+	-- Per series.  For a series of one row (as every series of an
+	-- ingest is), the max() FILTER (positive, stamped) are that row's
+	-- columns if it counts; only longer ones need l.
 	SELECT m.dataset, m.dataset_variant, m.scale_factor, m.storage,
 	       m.query_idx, m.engine, m.format, count(*) AS row_count,
 	       min(m.commit_timestamp) AS first_timestamp,
 	       max(m.commit_timestamp) FILTER (WHERE m.value_ns > 0) AS latest,
+	       max(m.commit_sha) FILTER (WHERE m.value_ns > 0
+		   AND m.commit_timestamp IS NOT NULL) AS sha,
+	       max(m.measurement_id) FILTER (WHERE m.value_ns > 0
+		   AND m.commit_timestamp IS NOT NULL) AS id,
+	       max(m.value_ns) FILTER (WHERE m.value_ns > 0
+		   AND m.commit_timestamp IS NOT NULL) AS value,
 	       count(*) FILTER (WHERE m.value_ns > 0
 		   AND m.commit_timestamp IS NULL) AS unstamped_positive
 	  FROM %1$I m
 	 GROUP BY m.dataset, m.dataset_variant, m.scale_factor, m.storage,
 		m.query_idx, m.engine, m.format
 ), l AS (
-	-- The rows at each series' newest positive timestamp: ties go to
-	-- the greater sha, then the greater id.
+	-- A series of several rows: its rows at its newest positive
+	-- timestamp; ties go to the greater sha, then the greater id.
 	SELECT DISTINCT ON (g.dataset, g.dataset_variant, g.scale_factor,
 		g.storage, g.query_idx, g.engine, g.format)
 	       g.dataset, g.dataset_variant, g.scale_factor, g.storage,
@@ -95,24 +104,31 @@ WITH g AS (
 		COALESCE(g.dataset_variant, ''), g.scale_factor IS NOT NULL,
 		COALESCE(g.scale_factor, ''), g.storage, g.query_idx, g.engine,
 		g.format, g.latest)
-	 WHERE m.value_ns > 0
+	 WHERE g.row_count > 1 AND m.value_ns > 0
 	 ORDER BY g.dataset, g.dataset_variant, g.scale_factor, g.storage,
 		g.query_idx, g.engine, g.format, m.commit_sha COLLATE "C" DESC,
 		m.measurement_id DESC
 )
-SELECT array_agg(ROW(g.dataset, g.dataset_variant, g.scale_factor,
-	g.storage, g.query_idx, g.engine, g.format, g.row_count,
-	g.first_timestamp, g.latest, l.commit_sha, l.measurement_id,
-	l.value_ns, g.unstamped_positive)::query_series)
-  FROM g LEFT JOIN l
-    ON (l.dataset, l.dataset_variant IS NOT NULL,
-	COALESCE(l.dataset_variant, ''), l.scale_factor IS NOT NULL,
-	COALESCE(l.scale_factor, ''), l.storage, l.query_idx, l.engine,
-	l.format)
-     = (g.dataset, g.dataset_variant IS NOT NULL,
-	COALESCE(g.dataset_variant, ''), g.scale_factor IS NOT NULL,
-	COALESCE(g.scale_factor, ''), g.storage, g.query_idx, g.engine,
-	g.format)
+SELECT array_agg(s) FROM (
+	SELECT ROW(g.dataset, g.dataset_variant, g.scale_factor, g.storage,
+	       g.query_idx, g.engine, g.format, g.row_count, g.first_timestamp,
+	       g.latest, g.sha, g.id, g.value, g.unstamped_positive)::query_series
+	  FROM g WHERE g.row_count = 1
+	UNION ALL
+	SELECT ROW(g.dataset, g.dataset_variant, g.scale_factor, g.storage,
+	       g.query_idx, g.engine, g.format, g.row_count, g.first_timestamp,
+	       g.latest, l.commit_sha, l.measurement_id, l.value_ns,
+	       g.unstamped_positive)::query_series
+	  FROM g LEFT JOIN l
+	    ON (l.dataset, l.dataset_variant IS NOT NULL,
+		COALESCE(l.dataset_variant, ''), l.scale_factor IS NOT NULL,
+		COALESCE(l.scale_factor, ''), l.storage, l.query_idx, l.engine,
+		l.format)
+	     = (g.dataset, g.dataset_variant IS NOT NULL,
+		COALESCE(g.dataset_variant, ''), g.scale_factor IS NOT NULL,
+		COALESCE(g.scale_factor, ''), g.storage, g.query_idx, g.engine,
+		g.format)
+	 WHERE g.row_count > 1) s(s)
 $q$, relation)
 $f$;
 
@@ -156,6 +172,7 @@ AS $f$
 DECLARE
 	added query_series[];
 	removed query_series[];
+	changes query_series[];
 	emptied tid[];
 	s record;
 	pins text;
@@ -177,7 +194,28 @@ BEGIN
 	IF TG_OP <> 'INSERT' THEN
 		EXECUTE query_series_summary_sql('old_rows') INTO removed;
 	END IF;
-	IF added IS NULL AND removed IS NULL THEN
+	IF removed IS NULL THEN
+		changes := added;
+	ELSE
+		-- Per series, what was added less what was removed.
+		SELECT array_agg(c) INTO changes
+		  FROM (SELECT ROW(d.dataset, d.dataset_variant, d.scale_factor,
+			       d.storage, d.query_idx, d.engine, d.format,
+			       sum(d.row_count), min(d.first_timestamp),
+			       max(d.latest_timestamp), max(d.latest_sha),
+			       max(d.latest_id), max(d.latest_value),
+			       sum(d.unstamped_positive))::query_series
+			  FROM (SELECT * FROM unnest(added)
+				UNION ALL
+				SELECT r.dataset, r.dataset_variant, r.scale_factor,
+				       r.storage, r.query_idx, r.engine, r.format,
+				       -r.row_count, NULL, NULL, NULL, NULL, NULL,
+				       -r.unstamped_positive
+				  FROM unnest(removed) r) d
+			 GROUP BY d.dataset, d.dataset_variant, d.scale_factor,
+				d.storage, d.query_idx, d.engine, d.format) s(c);
+	END IF;
+	IF changes IS NULL THEN
 		RETURN NULL;	-- an ON CONFLICT that updated nothing, say
 	END IF;
 
@@ -186,20 +224,7 @@ BEGIN
 	-- rows did); one left without rows is deleted.
 	WITH merged AS (
 		INSERT INTO query_series AS q
-		SELECT d.dataset, d.dataset_variant, d.scale_factor, d.storage,
-		       d.query_idx, d.engine, d.format, sum(d.row_count),
-		       min(d.first_timestamp), max(d.latest_timestamp),
-		       max(d.latest_sha), max(d.latest_id), max(d.latest_value),
-		       sum(d.unstamped_positive)
-		  FROM (SELECT * FROM unnest(added)
-			UNION ALL
-			SELECT r.dataset, r.dataset_variant, r.scale_factor,
-			       r.storage, r.query_idx, r.engine, r.format,
-			       -r.row_count, NULL, NULL, NULL, NULL, NULL,
-			       -r.unstamped_positive
-			  FROM unnest(removed) r) d
-		 GROUP BY d.dataset, d.dataset_variant, d.scale_factor,
-			d.storage, d.query_idx, d.engine, d.format
+		SELECT * FROM unnest(changes) d
 		 ORDER BY hash_record_extended(ROW(d.dataset, d.dataset_variant,
 			d.scale_factor, d.storage, d.query_idx, d.engine, d.format), 0),
 			d.dataset, d.dataset_variant, d.scale_factor, d.storage,
@@ -248,6 +273,9 @@ BEGIN
 	-- statement sees every committed change to them.  (The merge kept
 	-- such a row in the series' first_* or latest_*: nothing passed it.)
 	-- A re-ingest that keeps the timestamps and positive values has none.
+	IF removed IS NULL THEN
+		RETURN NULL;	-- nothing removed
+	END IF;
 	FOR s IN
 		SELECT q.ctid AS tid, q.dataset, q.dataset_variant,
 		       q.scale_factor, q.storage, q.query_idx, q.engine,
@@ -334,7 +362,6 @@ BEGIN
 		       latest_id = new_id, latest_value = new_value
 		 WHERE ctid = s.tid;
 	END LOOP;
-
 	RETURN NULL;
 END
 $f$;
