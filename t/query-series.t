@@ -154,6 +154,18 @@ subtest 'path B: INSERT, COPY, UPDATE, MERGE, DELETE, TRUNCATE' => sub {
 	    ['bbbb', 900003, 30, 1, 4], 'INSERT: ties go to the greater sha, then id; '
 	    . 'an unstamped positive row is counted');
 	is_current($dbh, 'query_series after path-B INSERTs');
+	# Several rows of one series in one statement, tied too.
+	$w->do(q{INSERT INTO query_measurements (measurement_id, commit_sha, dataset,
+	    query_idx, storage, engine, format, value_ns, all_runtimes_ns, commit_timestamp)
+	    SELECT 900100 + i, CASE WHEN i = 1 THEN 'eeee' ELSE 'ffff' END, 'pathb',
+		i % 2 + 2, 's3', 'e', 'f', i + 1, '{}', timestamptz '2026-02-03 00:00:00+00'
+		- (i / 4) * interval '1 day'
+	    FROM generate_series(0, 11) i});
+	is_deeply($dbh->selectall_arrayref(q{SELECT query_idx, row_count, latest_sha,
+	    latest_id FROM query_series WHERE dataset = 'pathb' AND query_idx IN (2, 3)
+	    ORDER BY query_idx}), [[2, 6, 'ffff', 900102], [3, 6, 'ffff', 900103]],
+	    'one statement, several rows per series: the newest, ties by sha then id');
+	is_current($dbh, 'query_series after a multi-row INSERT');
 
 	$w->do(q{COPY query_measurements (measurement_id, commit_sha, dataset,
 	    query_idx, storage, engine, format, value_ns, all_runtimes_ns,
