@@ -173,6 +173,7 @@ DECLARE
 	added query_series[];
 	removed query_series[];
 	changes query_series[];
+	risky query_series[];
 	emptied tid[];
 	s record;
 	pins text;
@@ -197,23 +198,46 @@ BEGIN
 	IF removed IS NULL THEN
 		changes := added;
 	ELSE
-		-- Per series, what was added less what was removed.
-		SELECT array_agg(c) INTO changes
-		  FROM (SELECT ROW(d.dataset, d.dataset_variant, d.scale_factor,
-			       d.storage, d.query_idx, d.engine, d.format,
-			       sum(d.row_count), min(d.first_timestamp),
-			       max(d.latest_timestamp), max(d.latest_sha),
-			       max(d.latest_id), max(d.latest_value),
-			       sum(d.unstamped_positive))::query_series
-			  FROM (SELECT * FROM unnest(added)
-				UNION ALL
-				SELECT r.dataset, r.dataset_variant, r.scale_factor,
-				       r.storage, r.query_idx, r.engine, r.format,
-				       -r.row_count, NULL, NULL, NULL, NULL, NULL,
-				       -r.unstamped_positive
-				  FROM unnest(removed) r) d
-			 GROUP BY d.dataset, d.dataset_variant, d.scale_factor,
-				d.storage, d.query_idx, d.engine, d.format) s(c);
+		-- Per series, what was added less what was removed; and the
+		-- series that may have lost their oldest or newest row (a
+		-- removed row that no added row matches or passes), with that
+		-- row's timestamp in first_timestamp, its id in latest_id.
+		SELECT array_agg(ROW(k.dataset, k.dataset_variant, k.scale_factor,
+		       k.storage, k.query_idx, k.engine, k.format, k.row_count,
+		       k.added_first, k.added_timestamp, k.added_sha, k.added_id,
+		       k.added_value, k.unstamped_positive)::query_series),
+		       array_agg(ROW(k.dataset, k.dataset_variant, k.scale_factor,
+		       k.storage, k.query_idx, k.engine, k.format, 0,
+		       CASE WHEN k.may_raise THEN k.gone_first END, NULL, NULL,
+		       CASE WHEN k.may_lower THEN k.gone_id END, NULL, 0)::query_series)
+		       FILTER (WHERE k.may_lower OR k.may_raise)
+		  INTO changes, risky
+		  FROM (SELECT g.*,
+			       g.gone_id IS NOT NULL AND NOT COALESCE(query_series_newer(
+				   g.added_timestamp, g.added_sha, g.added_id,
+				   g.gone_timestamp, g.gone_sha, g.gone_id), false) AS may_lower,
+			       g.gone_first IS NOT NULL AND NOT COALESCE(
+				   g.added_first <= g.gone_first, false) AS may_raise
+			  FROM (SELECT x.dataset, x.dataset_variant, x.scale_factor,
+				       x.storage, x.query_idx, x.engine, x.format,
+				       sum(CASE WHEN x.gone THEN -x.row_count
+					   ELSE x.row_count END) AS row_count,
+				       sum(CASE WHEN x.gone THEN -x.unstamped_positive
+					   ELSE x.unstamped_positive END) AS unstamped_positive,
+				       min(x.first_timestamp) FILTER (WHERE x.gone) AS gone_first,
+				       max(x.latest_timestamp) FILTER (WHERE x.gone) AS gone_timestamp,
+				       max(x.latest_sha) FILTER (WHERE x.gone) AS gone_sha,
+				       max(x.latest_id) FILTER (WHERE x.gone) AS gone_id,
+				       min(x.first_timestamp) FILTER (WHERE NOT x.gone) AS added_first,
+				       max(x.latest_timestamp) FILTER (WHERE NOT x.gone) AS added_timestamp,
+				       max(x.latest_sha) FILTER (WHERE NOT x.gone) AS added_sha,
+				       max(x.latest_id) FILTER (WHERE NOT x.gone) AS added_id,
+				       max(x.latest_value) FILTER (WHERE NOT x.gone) AS added_value
+				  FROM (SELECT false AS gone, * FROM unnest(added)
+					UNION ALL
+					SELECT true, * FROM unnest(removed)) x
+				 GROUP BY x.dataset, x.dataset_variant, x.scale_factor,
+					x.storage, x.query_idx, x.engine, x.format) g) k;
 	END IF;
 	IF changes IS NULL THEN
 		RETURN NULL;	-- an ON CONFLICT that updated nothing, say
@@ -267,43 +291,24 @@ BEGIN
 		DELETE FROM query_series WHERE ctid = ANY (emptied);
 	END IF;
 
-	-- The series that may have lost their oldest or newest row (a
-	-- removed row that no added row matches or passes) are computed
-	-- again where they did.  The merge above has locked them: this
-	-- statement sees every committed change to them.  (The merge kept
-	-- such a row in the series' first_* or latest_*: nothing passed it.)
-	-- A re-ingest that keeps the timestamps and positive values has none.
-	IF removed IS NULL THEN
-		RETURN NULL;	-- nothing removed
+	-- The series that may have lost their oldest or newest row are
+	-- computed again where they did.  The merge above has locked them:
+	-- this statement sees every committed change to them.  (The merge
+	-- kept such a row in the series' first_* or latest_*: nothing passed
+	-- it.)  A re-ingest that keeps the timestamps and positive values has
+	-- none.
+	IF risky IS NULL THEN
+		RETURN NULL;
 	END IF;
 	FOR s IN
 		SELECT q.ctid AS tid, q.dataset, q.dataset_variant,
 		       q.scale_factor, q.storage, q.query_idx, q.engine,
 		       q.format, q.first_timestamp, q.latest_timestamp,
 		       q.latest_sha, q.latest_id, q.latest_value,
-		       d.may_lower AND q.latest_id = d.gone_id AS redo_latest,
-		       d.may_raise AND q.first_timestamp = d.gone_first AS redo_first
-		  FROM (SELECT *,
-			       gone_id IS NOT NULL AND NOT COALESCE(query_series_newer(
-				   added_timestamp, added_sha, added_id,
-				   gone_timestamp, gone_sha, gone_id), false) AS may_lower,
-			       gone_first IS NOT NULL AND NOT COALESCE(
-				   added_first <= gone_first, false) AS may_raise
-			  FROM (SELECT x.dataset, x.dataset_variant, x.scale_factor,
-				       x.storage, x.query_idx, x.engine, x.format,
-				       min(x.first_timestamp) FILTER (WHERE x.gone) AS gone_first,
-				       max(x.latest_timestamp) FILTER (WHERE x.gone) AS gone_timestamp,
-				       max(x.latest_sha) FILTER (WHERE x.gone) AS gone_sha,
-				       max(x.latest_id) FILTER (WHERE x.gone) AS gone_id,
-				       min(x.first_timestamp) FILTER (WHERE NOT x.gone) AS added_first,
-				       max(x.latest_timestamp) FILTER (WHERE NOT x.gone) AS added_timestamp,
-				       max(x.latest_sha) FILTER (WHERE NOT x.gone) AS added_sha,
-				       max(x.latest_id) FILTER (WHERE NOT x.gone) AS added_id
-				  FROM (SELECT false AS gone, * FROM unnest(added)
-					UNION ALL
-					SELECT true, * FROM unnest(removed)) x
-				 GROUP BY x.dataset, x.dataset_variant, x.scale_factor,
-					x.storage, x.query_idx, x.engine, x.format) sides) d
+		       COALESCE(q.latest_id = r.latest_id, false) AS redo_latest,
+		       COALESCE(q.first_timestamp = r.first_timestamp, false)
+			   AS redo_first
+		  FROM unnest(risky) r
 		  JOIN query_series q
 		    ON (q.dataset COLLATE "C", q.dataset_variant IS NOT NULL,
 			COALESCE(q.dataset_variant, '') COLLATE "C",
@@ -311,13 +316,12 @@ BEGIN
 			COALESCE(q.scale_factor, '') COLLATE "C",
 			q.storage COLLATE "C", q.query_idx, q.engine COLLATE "C",
 			q.format COLLATE "C")
-		     = (d.dataset COLLATE "C", d.dataset_variant IS NOT NULL,
-			COALESCE(d.dataset_variant, '') COLLATE "C",
-			d.scale_factor IS NOT NULL,
-			COALESCE(d.scale_factor, '') COLLATE "C",
-			d.storage COLLATE "C", d.query_idx, d.engine COLLATE "C",
-			d.format COLLATE "C")
-		 WHERE d.may_lower OR d.may_raise
+		     = (r.dataset COLLATE "C", r.dataset_variant IS NOT NULL,
+			COALESCE(r.dataset_variant, '') COLLATE "C",
+			r.scale_factor IS NOT NULL,
+			COALESCE(r.scale_factor, '') COLLATE "C",
+			r.storage COLLATE "C", r.query_idx, r.engine COLLATE "C",
+			r.format COLLATE "C")
 	LOOP
 		CONTINUE WHEN NOT (s.redo_latest OR s.redo_first);
 		-- One text per null pattern of the key, so that every pin is
