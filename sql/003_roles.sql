@@ -1,6 +1,7 @@
 -- Least-privilege roles (CONTRACT.md §6).  bench_ingest, which benchingest
 -- connects as, may read, insert and update the six tables and nothing else:
--- no DELETE, no TRUNCATE, no DDL.  bench_read may only read.  Passwords are
+-- no DELETE, no TRUNCATE, no DDL.  bench_read may only read.  (Both may
+-- also read the derived query_series: 005_query_series.sql.)  Passwords are
 -- the administrator's to set (ALTER ROLE ... PASSWORD).
 
 DO $$
