@@ -156,9 +156,9 @@ $f$;
 -- merged relative to its current version (INSERT ... ON CONFLICT DO
 -- UPDATE), which locks it; a series is computed again only after that, by
 -- later statements, which see everything committed by the writers it
--- waited for.  The merge takes its locks in one fixed order (by a hash of
--- the key, then the key: cheaper to sort than the key's text), so two
--- writers of the same series wait for each other instead of deadlocking.
+-- waited for.  The merge takes its locks in one fixed order (the key, its
+-- most varied columns first: quicker to sort), so two writers of the same
+-- series wait for each other instead of deadlocking.
 CREATE OR REPLACE FUNCTION query_series_track()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -249,10 +249,9 @@ BEGIN
 	WITH merged AS (
 		INSERT INTO query_series AS q
 		SELECT * FROM unnest(changes) d
-		 ORDER BY hash_record_extended(ROW(d.dataset, d.dataset_variant,
-			d.scale_factor, d.storage, d.query_idx, d.engine, d.format), 0),
-			d.dataset, d.dataset_variant, d.scale_factor, d.storage,
-			d.query_idx, d.engine, d.format
+		 ORDER BY d.query_idx, d.engine COLLATE "C", d.format COLLATE "C",
+			d.dataset COLLATE "C", d.dataset_variant COLLATE "C",
+			d.scale_factor COLLATE "C", d.storage COLLATE "C"
 		ON CONFLICT (dataset COLLATE "C", (dataset_variant IS NOT NULL),
 		    (COALESCE(dataset_variant, '')) COLLATE "C",
 		    (scale_factor IS NOT NULL),
