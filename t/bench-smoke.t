@@ -1,8 +1,9 @@
 #!/usr/bin/perl
 # The benchmark scripts still run against the tree as it is (they are not
 # tests, so nothing else would notice when a change breaks them): a small
-# bench/ingest, bench/read, bench/load --flood and bench/cross-host each
-# finish and report what they measured.  The figures themselves are not
+# bench/ingest (with and without query_series, and the start of the
+# realistic history), bench/read, bench/load --flood and bench/cross-host
+# each finish and report what they measured.  The figures themselves are not
 # asserted: bench/ measures them.
 use strict;
 use warnings;
@@ -12,8 +13,8 @@ use Test::More;
 my $top = "$FindBin::Bin/..";
 plan skip_all => 'needs root for a private cluster' if $> != 0;
 
-my $out = `$top/bench/ingest 2000 1 2>&1`;
-is($? >> 8, 0, 'bench/ingest 2000 1 exits 0') or diag($out);
+my $out = `$top/bench/ingest 2000 1 10 2>&1`;
+is($? >> 8, 0, 'bench/ingest 2000 1 10 exits 0') or diag($out);
 like($out, qr/^2000 records, body [\d.]+ MiB, 1 runs/m, 'it ingested the 2000 records');
 for my $what ('ingest through nginx', 're-ingest \(updates\)', 'plain COPY') {
 	my ($rate) = $out =~ /^$what:\s+(\d+) records\/s$/m;
@@ -21,6 +22,14 @@ for my $what ('ingest through nginx', 're-ingest \(updates\)', 'plain COPY') {
 }
 like($out, qr/^ratio ingest\/COPY:\s+\d+\.\d\d /m, 'and their ratio');
 like($out, qr/^peak worker RSS:\s+[1-9][\d.]* MiB/m, 'and the workers\' peak RSS');
+for my $what ('ingest', 're-ingest', 'plain COPY') {
+	like($out, qr/^  $what\s+[1-9]\d* \/\s+[1-9]\d*  \d+\.\d\d$/m,
+	    "with and without query_series: $what");
+}
+like($out, qr/^realistic history: 10 envelopes, [1-9]\d* with query rows/m,
+    'the first 10 envelopes of the realistic history');
+like($out, qr/^per envelope with query rows: with query_series [\d.]+ ms, without [\d.]+ ms/m,
+    '... each timed with and without query_series');
 
 SKIP: {
 	skip 'wrk is not installed (apt-get install wrk)', 8 unless `which wrk` =~ /\S/;
