@@ -13,6 +13,7 @@ status_text(int status)
 	case 200: return "OK";
 	case 204: return "No Content";
 	case 304: return "Not Modified";
+	case 308: return "Permanent Redirect";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 404: return "Not Found";
@@ -65,6 +66,7 @@ http_request_init(struct http_request *req, FCGX_Request *fcgx)
 		req->query = "";
 	req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", env);
 	req->accept_encoding = FCGX_GetParam("HTTP_ACCEPT_ENCODING", env);
+	req->request_uri = FCGX_GetParam("REQUEST_URI", env);
 
 	/*
 	 * nginx's DOCUMENT_URI is the decoded path without the query, used

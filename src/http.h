@@ -34,6 +34,7 @@ struct http_request {
 	const char *path;		/* NULL: out of memory */
 	char *path_copy;		/* what path points to, when a copy */
 	const char *query;		/* QUERY_STRING, "" when none */
+	const char *request_uri;	/* REQUEST_URI as sent, or NULL */
 	const char *if_none_match;
 	const char *accept_encoding;	/* NULL when absent */
 	const char *content_type;

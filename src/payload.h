@@ -1,13 +1,13 @@
 /*
  * The JSON answers of the read routes (doc/read-api.md), built inside the
  * read's snapshot from the discovery walk (discover.h) and the chart
- * queries (chart_sql.h).  They are built with json-c as a tree and then
- * written out whole.
+ * queries (chart_sql.h), written with the jw_ writer (jsonwrite.h), so
+ * their bytes are what JSON.stringify writes.  An answer is held as its
+ * text alone, one chart's query results at a time beside it.
  *
- * json-c reports a failed allocation only as a NULL object or an add that
- * returns -1; every one is checked here, and any makes the builder fail
- * with a 500, so that no answer is ever sent (or cached) with a member
- * silently missing or turned null.
+ * A builder that fails (the database, or memory: the writer's first
+ * failure sticks and is seen at the end) throws away what it wrote, so no
+ * answer is ever sent, or cached, with a member missing.
  */
 #ifndef BENCHINGEST_PAYLOAD_H
 #define BENCHINGEST_PAYLOAD_H
@@ -18,8 +18,7 @@
 
 /* A built answer: text, len bytes, until payload_free(). */
 struct payload {
-	struct json_object *root;
-	const char *text;
+	char *text;		/* len bytes (and a NUL), malloc'd */
 	size_t len;
 };
 

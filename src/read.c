@@ -18,23 +18,27 @@
  */
 #define READ_CACHE_KEY_MAX	12288
 
-/* The slug after a route's path, decoded into a chart or a group key. */
+/*
+ * The slug after a route's path, decoded into a chart or a group key.  A
+ * slug that does not decode, or names the other kind of key, is answered
+ * as the reference read service answers it: "invalid chart slug".
+ */
 static int
 route_key(const struct read_route *route, const char *slug,
     struct chart_key *key, struct api_error *err)
 {
 	bool group = route->slug == READ_GROUP_SLUG;
 
-	if (slug_decode(slug, key, err) == -1)
-		return -1;
-	if (key->group != group) {
-		api_error_set(err, 400, "bad_request", "bad slug: a %s slug, "
-		    "not a %s slug", key->group ? "group" : "chart",
-		    group ? "group" : "chart");
+	if (slug_decode(slug, key, err) == -1) {
+		if (err->status != 400)
+			return -1;
+	} else if (key->group != group)
 		chart_key_free(key);
-		return -1;
-	}
-	return 0;
+	else
+		return 0;
+	api_error_set(err, 400, "bad_request", "invalid %s slug",
+	    route->name);
+	return -1;
 }
 
 void

@@ -155,7 +155,7 @@ is_deeply([map { $_->{sha} } @{ $w->{commits} }], [sha(5), sha(6)], 'n=2: the ne
 is_deeply($w->{series}{'datafusion:parquet'}, [1005, undef], 'n=2: series cut to the window');
 ok(!exists $w->{series}{'nothing'}, 'no invented series');
 is(window(0)->{history}{loaded_commits}, 1, 'n=0 is clamped to 1');
-is(window(-3)->{history}{loaded_commits}, 1, 'n=-3 is clamped to 1');
+is(window(-3)->{history}{loaded_commits}, 6, 'n=-3 is the default (100)');
 is(window(1)->{history}{loaded_commits}, 1, 'n=1');
 is(window(5000)->{history}{loaded_commits}, 6, 'n=5000 is clamped (to 1000)');
 is(window('all')->{history}{loaded_commits}, 6, 'n=all');
@@ -199,24 +199,57 @@ error_is(get('/api/chart/qm.%21%21'), 400, 'bad_request', 'not base64url');
 error_is(get('/api/chart/qm.' . b64url('{"k":"Nope"}')), 400, 'bad_request', 'unknown k');
 error_is(get('/api/chart/' . $groups[0]{slug}), 400, 'bad_request', 'a group slug as a chart');
 error_is(get('/api/group/' . $q1), 400, 'bad_request', 'a chart slug as a group');
-like(get('/api/chart/garbage')->{json}{message}, qr/slug/, 'the 400 says what is wrong');
+is(get('/api/chart/garbage')->{json}{message}, 'invalid chart slug',
+    "the chart route's 400 says so, in the reference's words");
+is(get('/api/group/' . $q1)->{json}{message}, 'invalid group slug',
+    "the group route's 400 too");
 error_is(get('/api/chart/qm.' . b64url('{"k":"QueryMeasurement","dataset":"nope",'
     . '"dataset_variant":null,"scale_factor":"1","storage":"nvme","query_idx":1}')),
     404, 'not_found', 'a decodable chart with no rows');
+is(get('/api/chart/qm.' . b64url('{"k":"QueryMeasurement","dataset":"nope",'
+    . '"dataset_variant":null,"scale_factor":"1","storage":"nvme","query_idx":1}'))->{json}{message},
+    'chart not found', "... in the reference's words");
 error_is(get('/api/chart/x.' . b64url('{"k":"QueryMeasurement","dataset":"tpch",'
     . '"dataset_variant":null,"scale_factor":null,"storage":"nvme","query_idx":1}')),
     404, 'not_found', 'null where the rows have a value is another chart');
 error_is(get('/api/group/vsg.' . b64url('{"k":"VectorSearchGroup","dataset":"cohere","layout":"nope"}')),
     404, 'not_found', 'a decodable group with no rows');
+is(get('/api/group/vsg.' . b64url('{"k":"VectorSearchGroup","dataset":"cohere","layout":"nope"}'))->{json}{message},
+    'group not found', "... in the reference's words");
 is(get('/api/chart/other.' . b64url('{"storage":"nvme","query_idx":1,"k":"QueryMeasurement",'
     . '"scale_factor":"1","dataset_variant":null,"dataset":"tpch"}'))->{status}, 200,
     'the prefix and member order do not matter');
 error_is(get('/api/chart/'), 404, 'not_found', 'no slug at all');
 $r = $t->request('POST', '/api/groups', { 'Content-Type' => 'application/json' }, '{}');
 is($r->{status}, 405, 'POST /api/groups: 405');
-is($r->{headers}{allow}, 'GET, HEAD', '... Allow: GET, HEAD');
+is($r->{headers}{allow}, 'GET, HEAD, OPTIONS', '... Allow: GET, HEAD, OPTIONS');
 $r = $t->request('HEAD', "/api/chart/$q1");
 is($r->{status}, 200, 'HEAD a chart');
 is($r->{content}, '', '... no body');
+$r = $t->request('OPTIONS', "/api/chart/$q1");
+is($r->{status}, 204, 'OPTIONS a chart: 204');
+is($r->{headers}{allow}, 'GET, HEAD, OPTIONS', '... with its Allow');
+is($r->{content}, '', '... and no body');
+is($t->request('OPTIONS', '/api/health')->{status}, 405,
+    'OPTIONS on a route that is no read route: 405');
+
+# ---- trailing slashes: redirected as the reference's framework does
+$r = get("/api/chart/$q1/?n=2");
+is($r->{status}, 308, 'a chart with a trailing slash: 308');
+is($r->{headers}{location}, "/api/chart/$q1?n=2",
+    '... to the path without it, the query kept');
+is(get($r->{headers}{location})->{status}, 200, '... which answers');
+$r = $t->request('HEAD', '/api/groups/');
+is($r->{status}, 308, 'HEAD /api/groups/: 308');
+is($r->{headers}{location}, '/api/groups', '... to /api/groups');
+is(get('/api/groups//')->{headers}{location}, '/api/groups/',
+    'two slashes: one fewer per redirect');
+is(get("/api/group/$groups[0]{slug}/")->{headers}{location},
+    "/api/group/$groups[0]{slug}", 'a group with a trailing slash: 308');
+error_is(get('/api/groups/x'), 404, 'not_found', 'a segment after /api/groups');
+error_is(get("/api/chart/$q1/x"), 404, 'not_found', 'a segment after a slug');
+error_is(get('/api/health/'), 404, 'not_found',
+    'a route that is no read route, with a trailing slash');
+error_is(get('/api'), 404, 'not_found', '/api');
 
 done_testing;

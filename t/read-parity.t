@@ -32,6 +32,10 @@ binmode $_, ':utf8' for Test::More->builder->output,
 my %DELIBERATE = (
 	'GET /api/health' => 'the ingest contract defines /api/health',
 	'GET /api/ingest' => 'a known path: 405 by the ingest contract',
+	'GET /api/' => 'no route: 404 not_found (the reference redirects ' .
+	    'to /api, its 404), benchingest(8)',
+	'GET /api/chart/' => 'a read route without a slug: 404 not_found ' .
+	    '(the reference redirects to /api/chart, its 404), benchingest(8)',
 );
 my $DIFFS_SHOWN = $ENV{PARITY_SHOW} // 8;	# mismatches printed in full
 

@@ -25,7 +25,7 @@ my $r = ask('GET', '/api/health');
 is($r && $r->{status}, 200, 'GET /api/health over FastCGI: 200');
 
 for my $c (['', '/api/health', 'GET, HEAD'], ['', '/api/ingest', 'POST'],
-    ['', '/api/groups', 'GET, HEAD'], ['GET, HEAD', '/api/health', 'GET, HEAD'],
+    ['', '/api/groups', 'GET, HEAD, OPTIONS'], ['GET, HEAD', '/api/health', 'GET, HEAD'],
     ['GE', '/api/health', 'GET, HEAD'], ['EAD', '/api/health', 'GET, HEAD'],
     [' HEAD', '/api/health', 'GET, HEAD'], ['POS', '/api/ingest', 'POST']) {
 	my ($method, $path, $allow) = @$c;

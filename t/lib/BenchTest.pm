@@ -882,7 +882,8 @@ sub cluster_start {
 
 sub request {
 	my ($self, $method, $path, $headers, $body) = @_;
-	my $http = HTTP::Tiny->new(timeout => 120, keep_alive => 0);
+	my $http = HTTP::Tiny->new(timeout => 120, keep_alive => 0,
+	    max_redirect => 0);
 	my %args = (headers => { %{ $headers || {} } });
 	$args{content} = $body if defined $body;
 	my $r = $http->request($method, $self->base_url . $path, \%args);
@@ -1161,7 +1162,8 @@ dbname cluster socket_path nginx_port nginx_pid ingest_token_file
 revalidate_token_file config_text config_value($key)>.
 
 Requests: C<request($method, $path, \%headers, $body)> returns
-C<{status, headers (lower-case keys), content, json}>;
+C<{status, headers (lower-case keys), content, json}> (a redirect is
+returned, not followed);
 C<ingest($envelope_or_string, %o)> with C<token>, C<authorization> (raw
 header), C<content_type>, C<headers>; C<revalidate(%o)> with C<token> or
 C<authorization>; C<health>; C<wait_cached($path, $timeout)> (until a GET
