@@ -42,49 +42,125 @@ key_conditions(struct strbuf *sql, const struct chart_key *key, size_t n,
 	}
 }
 
-/* "dataset, dataset_variant, ...": the first n columns, index order. */
+/* "m.dataset, m.dataset_variant, ...": columns from..until of kind. */
 static void
-key_columns(struct strbuf *sql, const struct chart_kind *kind, size_t n)
+dim_list(struct strbuf *sql, const struct chart_kind *kind, size_t from,
+    size_t until, const char *alias, const char *sep)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		sb_printf(sql, "%s%s", i ? ", " : "", kind->dims[i].column);
+	for (i = from; i < until; i++)
+		sb_printf(sql, "%s%s%s", i > from ? sep : "", alias,
+		    kind->dims[i].column);
 }
 
-/* A skip scan: one index probe per value, never a pass over the table. */
+/*
+ * The keys' order: by dimension, null last, text bytewise whatever the
+ * collation; over the walk's output columns l<from>.v .. l<until-1>.v, or
+ * the series table's columns.
+ */
+static void
+api_order(struct strbuf *sql, const struct chart_kind *kind, size_t from,
+    size_t until, bool walked)
+{
+	const struct dim *d;
+	size_t i;
+
+	sb_str(sql, " ORDER BY ");
+	for (i = from; i < until; i++) {
+		d = &kind->dims[i];
+		if (walked)
+			sb_printf(sql, "%sl%zu.v", i > from ? ", " : "", i);
+		else
+			sb_printf(sql, "%sm.%s", i > from ? ", " : "",
+			    d->column);
+		sb_printf(sql, "%s NULLS LAST", d->type == DIM_STR ||
+		    d->type == DIM_STR_OPT ? " COLLATE \"C\"" : "");
+	}
+}
+
+/*
+ * Level i of the walk: the distinct values of dimension i under the pins
+ * (where) and the values of the levels before it (l<j>.v), one index
+ * probe each, in the index's order, then NULL if any row has none.  A
+ * nullable dimension pinned by an earlier level is compared with IS NOT
+ * DISTINCT FROM, which no index serves: no kind without a series table
+ * has one.
+ */
+static void
+walk_level(struct strbuf *sql, const struct chart_kind *kind, size_t pinned,
+    size_t i, const char *where)
+{
+	const char *table = kind->record->table, *col = kind->dims[i].column;
+	struct strbuf w = { 0 }, order = { 0 };
+	size_t j;
+
+	sb_str(&w, where);
+	for (j = pinned; j < i; j++)
+		sb_printf(&w, " AND m.%s %s l%zu.v", kind->dims[j].column,
+		    kind->dims[j].type == DIM_STR_OPT ?
+		    "IS NOT DISTINCT FROM" : "=", j);
+	dim_list(&order, kind, 0, i + 1, "m.", ", ");
+	if (w.failed || order.failed)
+		sql->failed = true;
+	sb_printf(sql, "(WITH RECURSIVE s(v) AS ((SELECT m.%s FROM %s m "
+	    "WHERE %s AND m.%s IS NOT NULL ORDER BY %s LIMIT 1) UNION ALL "
+	    "SELECT (SELECT m.%s FROM %s m WHERE %s AND m.%s > s.v "
+	    "ORDER BY %s LIMIT 1) FROM s WHERE s.v IS NOT NULL) "
+	    "SELECT v FROM s WHERE v IS NOT NULL", col, table, w.data, col,
+	    order.data, col, table, w.data, col, order.data);
+	if (kind->dims[i].type == DIM_STR_OPT)
+		sb_printf(sql, " UNION ALL SELECT NULL::text WHERE EXISTS "
+		    "(SELECT 1 FROM %s m WHERE %s AND m.%s IS NULL)", table,
+		    w.data, col);
+	sb_printf(sql, ") l%zu(v)", i);
+	sb_free(&w);
+	sb_free(&order);
+}
+
+/*
+ * The distinct values of dimensions pinned..depth-1 under the first
+ * `pinned` values of key, in the read API's order.  From the kind's
+ * series table, if it has one (a few rows per chart); else a walk, one
+ * LATERAL level per dimension.
+ */
 PGresult *
-chart_sql_distinct(struct db *db, const struct chart_key *key, size_t depth,
-    struct api_error *err)
+chart_sql_keys(struct db *db, const struct chart_key *key, size_t pinned,
+    size_t depth, struct api_error *err)
 {
 	const struct chart_kind *kind = key->kind;
-	const char *col = kind->dims[depth].column;
 	const char *params[CHART_MAX_DIMS];
-	struct strbuf sql = { 0 }, where = { 0 }, order = { 0 };
+	struct strbuf sql = { 0 }, where = { 0 };
 	PGresult *res = NULL;
 	int nparams = 0;
+	size_t i;
 
-	key_conditions(&where, key, depth, "", params, &nparams);
-	key_columns(&order, kind, depth + 1);
-	sb_printf(&sql, "WITH RECURSIVE s(v, i) AS ((SELECT %s, 1 FROM %s "
-	    "WHERE %s AND %s IS NOT NULL ORDER BY %s LIMIT 1) UNION ALL "
-	    "SELECT (SELECT %s FROM %s WHERE %s AND %s > s.v ORDER BY %s "
-	    "LIMIT 1), s.i + 1 FROM s WHERE s.v IS NOT NULL) "
-	    "SELECT v::text, i FROM s WHERE v IS NOT NULL",
-	    col, kind->record->table, where.data, col, order.data,
-	    col, kind->record->table, where.data, col, order.data);
-	if (kind->dims[depth].type == DIM_STR_OPT)
-		sb_printf(&sql, " UNION ALL SELECT NULL, 2147483647 WHERE "
-		    "EXISTS (SELECT 1 FROM %s WHERE %s AND %s IS NULL)",
-		    kind->record->table, where.data, col);
-	sb_str(&sql, " ORDER BY 2");
-	if (sql.failed || where.failed || order.failed)
+	key_conditions(&where, key, pinned, "m.", params, &nparams);
+	if (kind->series_table != NULL) {
+		sb_str(&sql, "SELECT ");
+		dim_list(&sql, kind, pinned, depth, "m.", ", ");
+		sb_printf(&sql, " FROM %s m WHERE %s GROUP BY ",
+		    kind->series_table, where.data);
+		dim_list(&sql, kind, pinned, depth, "m.", ", ");
+		api_order(&sql, kind, pinned, depth, false);
+	} else {
+		sb_str(&sql, "SELECT ");
+		for (i = pinned; i < depth; i++)
+			sb_printf(&sql, "%sl%zu.v", i > pinned ? ", " : "", i);
+		sb_str(&sql, " FROM ");
+		for (i = pinned; i < depth; i++) {
+			if (i > pinned)
+				sb_str(&sql, " CROSS JOIN LATERAL ");
+			walk_level(&sql, kind, pinned, i, where.data);
+		}
+		api_order(&sql, kind, pinned, depth, true);
+	}
+	if (sql.failed || where.failed)
 		api_error_oom(err);
 	else
 		res = db_read_query(db, sql.data, nparams, params, err);
 	sb_free(&sql);
 	sb_free(&where);
-	sb_free(&order);
 	return res;
 }
 

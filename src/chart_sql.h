@@ -1,7 +1,6 @@
 /*
  * The read side's SQL, built from the chart-kind table (charts.h): the
- * skip scan that discovers the values of a key's next dimension, the
- * window of commits, and a chart's rows.  Every function runs its
+ * keys that have rows, the window of commits, and a chart's rows.  Every function runs its
  * statement inside the read's snapshot (db_read.h); the result is the
  * caller's to PQclear(), NULL with err filled on failure.
  */
@@ -12,12 +11,14 @@
 #include "db_read.h"
 
 /*
- * The distinct values of dimension `depth` under the values key has for
- * the dimensions before it, in index order with NULL last: one row each,
- * (value as text, or NULL).  One index probe per value.
+ * The distinct values of the dimensions pinned..depth-1 that have rows
+ * under key's first `pinned` values, one row each (a column per
+ * dimension, NULL for null), ordered by dimension, null last, text
+ * bytewise, whatever the database's collation.  One statement, whose cost grows with the number
+ * of keys found, not with the rows under them.
  */
-PGresult	*chart_sql_distinct(struct db *, const struct chart_key *,
-		    size_t depth, struct api_error *);
+PGresult	*chart_sql_keys(struct db *, const struct chart_key *,
+		    size_t pinned, size_t depth, struct api_error *);
 /* The earliest commit timestamp of the chart's rows: one row, NULL if none. */
 PGresult	*chart_sql_earliest(struct db *, const struct chart_key *,
 		    struct api_error *);

@@ -58,6 +58,13 @@ struct chart_kind {
 	char *(*group_name)(const struct dim_value *);
 	char *(*chart_name)(const struct dim_value *);
 	const char *display_sep;	/* between group and chart name */
+	/*
+	 * A table benchingest derives from the kind's table (sql/), one row
+	 * per series: its dims and series columns, first_timestamp (the
+	 * earliest commit_timestamp of the series' rows); NULL: none.
+	 * Discovery reads it instead of walking the kind's table.
+	 */
+	const char *series_table;
 };
 
 /* Indexed by enum kind_id, as record_kinds. */

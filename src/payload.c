@@ -295,35 +295,41 @@ out:
 	return finish(p, &jw, &out, rc);
 }
 
-/* Every group of every kind, each with its charts' names and slugs. */
+/*
+ * Every group of every kind, each with its charts' names and slugs: one
+ * statement per kind finds them all (discover_kind()).
+ */
 static int
 all_groups(struct db *db, struct jw *jw, struct api_error *err)
 {
-	struct keylist glist = { 0 }, clist = { 0 };
+	struct keylist clist = { 0 };
+	struct chart_key group;
 	size_t k, i, j;
 	int rc = 0;
 
 	for (k = 0; k < KIND_COUNT && rc == 0 && !jw->failed; k++) {
-		rc = discover_groups(db, &chart_kinds[k], &glist, err);
-		for (i = 0; i < glist.n && rc == 0 && !jw->failed; i++) {
-			if ((rc = discover_charts(db, &glist.keys[i], &clist,
-			    err)) == -1 || clist.n == 0)
-				continue;
+		rc = discover_kind(db, &chart_kinds[k], &clist, err);
+		for (i = 0; i < clist.n && rc == 0; i = j) {
+			if (discover_group_of(&clist.keys[i], &group) == -1) {
+				rc = api_error_oom(err);
+				break;
+			}
 			jw_object(jw);
-			rc = named(jw, &glist.keys[i], err);
+			rc = named(jw, &group, err);
+			chart_key_free(&group);
 			jw_key(jw, "charts");
 			jw_array(jw);
-			for (j = 0; j < clist.n && rc == 0; j++) {
+			for (j = i; j < clist.n && rc == 0 &&
+			    discover_same_group(&clist.keys[i],
+			    &clist.keys[j]); j++) {
 				jw_object(jw);
 				rc = named(jw, &clist.keys[j], err);
 				jw_object_end(jw);
 			}
 			jw_array_end(jw);
 			jw_object_end(jw);
-			keylist_free(&clist);
 		}
 		keylist_free(&clist);
-		keylist_free(&glist);
 	}
 	return rc;
 }
