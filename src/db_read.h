@@ -7,6 +7,8 @@
 #ifndef BENCHINGEST_DB_READ_H
 #define BENCHINGEST_DB_READ_H
 
+#include <stdbool.h>
+
 #include "db.h"
 
 int		 db_read_begin(struct db *, long long timeout_ms,
@@ -14,5 +16,27 @@ int		 db_read_begin(struct db *, long long timeout_ms,
 PGresult	*db_read_query(struct db *, const char *sql, int nparams,
 		    const char *const *params, struct api_error *);
 void		 db_read_end(struct db *);
+
+/*
+ * A statement's rows a batch at a time, through a cursor in the read's
+ * transaction, so that a large result is never held whole.  One per read:
+ * db_read_end() closes it.  The current row is (batch, row) after
+ * db_cursor_next() returned 1.
+ */
+struct db_cursor {
+	struct db *db;
+	PGresult *batch;
+	int row;
+	bool end;		/* the last batch has been fetched */
+};
+
+/* Declares the cursor over sql; 0, or -1 with err filled. */
+int		 db_cursor_open(struct db_cursor *, struct db *,
+		    const char *sql, int nparams, const char *const *params,
+		    struct api_error *);
+/* The next row: 1, 0 when there is none, -1 with err filled. */
+int		 db_cursor_next(struct db_cursor *, struct api_error *);
+/* Frees the batch it holds. */
+void		 db_cursor_free(struct db_cursor *);
 
 #endif
