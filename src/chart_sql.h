@@ -19,9 +19,15 @@
  */
 PGresult	*chart_sql_keys(struct db *, const struct chart_key *,
 		    size_t pinned, size_t depth, struct api_error *);
-/* The earliest commit timestamp of the chart's rows: one row, NULL if none. */
+/*
+ * The earliest commit time of each chart under key's first `pinned` values
+ * (pinned == ndims: key's chart): a row per chart with rows, (the values
+ * of its dimensions pinned..ndims-1, the earliest as text, NULL if none
+ * is known), in chart_sql_keys()' order; for one chart, one row.  From
+ * the series table if the kind has one.
+ */
 PGresult	*chart_sql_earliest(struct db *, const struct chart_key *,
-		    struct api_error *);
+		    size_t pinned, struct api_error *);
 /*
  * The window: the newest `window` commits (0: all) from `since` on,
  * newest first, as (count of all commits from since, sha, timestamp as
@@ -30,10 +36,23 @@ PGresult	*chart_sql_earliest(struct db *, const struct chart_key *,
 PGresult	*chart_sql_window(struct db *, const char *since,
 		    long long window, struct api_error *);
 /*
- * The chart's rows of commits from `since` on, as (series name, commit
- * sha, value as text), in no order.
+ * The number of commits from each timestamp of since, a Postgres array
+ * ("{...}"), on: a row each, in since's order.
  */
-PGresult	*chart_sql_values(struct db *, const struct chart_key *,
-		    const char *since, struct api_error *);
+PGresult	*chart_sql_totals(struct db *, const char *since,
+		    struct api_error *);
+/*
+ * The rows from `since` on of the charts under key's first `pinned`
+ * values, chart after chart in chart_sql_keys()' order, through cursor
+ * c: (the values of the chart's dimensions pinned..ndims-1, series name,
+ * commit time as text, commit sha or NULL, value as text); within a chart
+ * in no order.  A kind with a series table is read series by series, one
+ * index range each, and its rows come without their commit's sha (the
+ * index has none; the time tells the commit) unless their time is one of
+ * tied (a Postgres array of timestamps, "{...}").
+ */
+int		chart_sql_values(struct db_cursor *, struct db *,
+		    const struct chart_key *, size_t pinned, const char *since,
+		    const char *tied, struct api_error *);
 
 #endif
