@@ -336,7 +336,8 @@ chart_sql_values(struct db_cursor *c, struct db *db,
 	if (sql.failed || where.failed || swhere.failed)
 		api_error_oom(err);
 	else
-		rc = db_cursor_open(c, db, sql.data, nparams, params, err);
+		rc = db_cursor_open(c, db, sql.data, nparams, params,
+		    pinned < kind->ndims, err);
 	sb_free(&sql);
 	sb_free(&where);
 	sb_free(&swhere);

@@ -49,7 +49,8 @@ PGresult	*chart_sql_totals(struct db *, const char *since,
  * in no order.  A kind with a series table is read series by series, one
  * index range each, and its rows come without their commit's sha (the
  * index has none; the time tells the commit) unless their time is one of
- * tied (a Postgres array of timestamps, "{...}").
+ * tied (a Postgres array of timestamps, "{...}").  A group's rows come a
+ * batch at a time, a chart's at once.
  */
 int		chart_sql_values(struct db_cursor *, struct db *,
 		    const struct chart_key *, size_t pinned, const char *since,

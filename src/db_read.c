@@ -141,13 +141,20 @@ db_read_end(struct db *db)
 
 int
 db_cursor_open(struct db_cursor *c, struct db *db, const char *sql,
-    int nparams, const char *const *params, struct api_error *err)
+    int nparams, const char *const *params, bool batched,
+    struct api_error *err)
 {
 	struct strbuf decl = { 0 };
 	PGresult *res;
 
 	memset(c, 0, sizeof(*c));
 	c->db = db;
+	if (!batched) {
+		c->batch = db_read_query(db, sql, nparams, params, err);
+		c->row = -1;
+		c->end = true;
+		return c->batch == NULL ? -1 : 0;
+	}
 	sb_printf(&decl, "DECLARE bi_rows NO SCROLL CURSOR FOR %s", sql);
 	if (decl.failed) {
 		sb_free(&decl);

@@ -30,10 +30,14 @@ struct db_cursor {
 	bool end;		/* the last batch has been fetched */
 };
 
-/* Declares the cursor over sql; 0, or -1 with err filled. */
+/*
+ * Declares the cursor over sql; or, unless batched, runs sql at once and
+ * hands its one result over row by row (a round trip less, for a result
+ * known to be small).  0, or -1 with err filled.
+ */
 int		 db_cursor_open(struct db_cursor *, struct db *,
 		    const char *sql, int nparams, const char *const *params,
-		    struct api_error *);
+		    bool batched, struct api_error *);
 /* The next row: 1, 0 when there is none, -1 with err filled. */
 int		 db_cursor_next(struct db_cursor *, struct api_error *);
 /* Frees the batch it holds. */
