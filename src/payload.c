@@ -373,11 +373,11 @@ window_index(struct chart_reads *r, struct strbuf *tied,
 }
 
 /*
- * Reads what the charts (under key's first `pinned` values) need, in a
- * fixed number of statements whatever their number: each one's start,
- * the window W from the earliest start, the commit counts from the other
- * starts, the values cursor from W's oldest commit.  starts[i] and
- * totals[i] are filled for charts[i]; a chart without a start is 404.
+ * Reads what the charts[0..ncharts) (ncharts >= 1, under key's first
+ * `pinned` values) need, in a fixed number of statements whatever their
+ * number: each one's start, the window W from the earliest start, the
+ * commit counts from the other starts (totals[i] for charts[i]), the
+ * values cursor from W's oldest commit.  A chart without a start is 404.
  */
 static int
 chart_reads_open(struct db *db, const struct chart_key *key, size_t pinned,
@@ -407,8 +407,7 @@ chart_reads_open(struct db *db, const struct chart_key *key, size_t pinned,
 		if (since == NULL || strcmp(starts[i], since) < 0)
 			since = starts[i];
 	}
-	if (ncharts == 0 || (r->win = chart_sql_window(db, since, window,
-	    err)) == NULL)
+	if ((r->win = chart_sql_window(db, since, window, err)) == NULL)
 		goto out;
 	w = PQntuples(r->win);
 	sb_str(&later, "{");

@@ -31,14 +31,17 @@ like($out, qr/^realistic history: 10 envelopes, [1-9]\d* with query rows/m,
 like($out, qr/^per envelope with query rows: with query_series [\d.]+ ms, without [\d.]+ ms/m,
     '... each timed with and without query_series');
 
-SKIP: {
-	skip 'wrk is not installed (apt-get install wrk)', 8 unless `which wrk` =~ /\S/;
-	$out = `$top/bench/read 3 100 2>&1`;
-	is($? >> 8, 0, 'bench/read 3 100 exits 0') or diag($out);
-	like($out, qr/^\d+ groups, 88 query charts$/m, 'it found every generated chart');
-	like($out, qr/^targets: cold chart p50 [\d.]+ ms/m, 'it reports latencies');
-	like($out, qr/requests\/s, .* non-2xx 0$/m, 'cached reads under wrk: no errors');
+$out = `$top/bench/read -d generated -c 100 -n 1 -s 2 2>&1`;
+is($? >> 8, 0, 'bench/read -d generated -c 100 -n 1 -s 2 exits 0') or diag($out);
+like($out, qr/^\d+ groups, \d+ charts; the group: 22 charts$/m,
+    'it found the 22-chart group');
+like($out, qr/^group22 n=all\s+[\d.]+\s+[\d.]+$/m, 'it reports cold and cached latency');
+like($out, qr/^group22 n=all\s+\d+\s+\d+\s+0\.\d+$/m, '... bytes identity and gzip');
+like($out, qr/identity [\d.]+ MiB \([\d.]+x the JSON\), gzip [\d.]+ MiB/m,
+    '... and worker memory against the JSON size');
 
+SKIP: {
+	skip 'wrk is not installed (apt-get install wrk)', 4 unless `which wrk` =~ /\S/;
 	$out = `$top/bench/load --flood 2 1 50 2>&1`;
 	is($? >> 8, 0, 'bench/load --flood 2 1 50 exits 0') or diag($out);
 	like($out, qr/^medians of 1 runs of 2 s: ingest p99 alone [\d.]+ ms, with the flood [\d.]+ ms/m,
