@@ -254,11 +254,12 @@ chart_sql_totals(struct db *db, const char *since, struct api_error *err)
  * One series' rows (s) from $since on, in two parts: those at a
  * timestamp no two commits that matter share, from the index alone
  * (timestamp and value, no commit sha: no heap fetch per row), and those
- * at a timestamp of $tied, with their commit's sha.
+ * at a timestamp of $tied, or (if $all) without one, with their commit's
+ * sha.
  */
 static void
 series_rows_sql(struct strbuf *sql, const struct chart_kind *kind,
-    size_t pinned, const char *where, int since, int tied)
+    size_t pinned, const char *where, int since, int tied, int all)
 {
 	const char *const *sc;
 	struct strbuf on = { 0 }, order = { 0 };
@@ -281,10 +282,11 @@ series_rows_sql(struct strbuf *sql, const struct chart_kind *kind,
 	    "$%d::timestamptz AND m.commit_timestamp <> ALL ($%d::timestamptz[]) "
 	    "ORDER BY %s, m.commit_timestamp DESC) UNION ALL "
 	    "(SELECT m.commit_timestamp, m.commit_sha, m.%s FROM %s m "
-	    "WHERE %s%s AND m.commit_timestamp = ANY ($%d::timestamptz[])))",
+	    "WHERE %s%s AND (m.commit_timestamp = ANY ($%d::timestamptz[]) OR "
+	    "($%d::boolean AND m.commit_timestamp IS NULL))))",
 	    kind->value_column, kind->record->table, where, on.data, since,
 	    tied, order.data, kind->value_column, kind->record->table, where,
-	    on.data, tied);
+	    on.data, tied, all);
 	sb_free(&on);
 	sb_free(&order);
 }
@@ -292,10 +294,10 @@ series_rows_sql(struct strbuf *sql, const struct chart_kind *kind,
 int
 chart_sql_values(struct db_cursor *c, struct db *db,
     const struct chart_key *key, size_t pinned, const char *since,
-    const char *tied, struct api_error *err)
+    const char *tied, bool all, struct api_error *err)
 {
 	const struct chart_kind *kind = key->kind;
-	const char *params[CHART_MAX_DIMS + 2];
+	const char *params[CHART_MAX_DIMS + 3], *const *sc;
 	struct strbuf sql = { 0 }, where = { 0 }, swhere = { 0 };
 	const char *a = kind->series_table != NULL ? "s." : "m.";
 	int nparams = 0, rc = -1;
@@ -306,6 +308,7 @@ chart_sql_values(struct db_cursor *c, struct db *db,
 	key_conditions(&swhere, key, pinned, "s.", params, &nparams);
 	params[nparams++] = since;
 	params[nparams++] = tied;
+	params[nparams++] = all ? "true" : "false";
 	sb_str(&sql, "SELECT ");
 	dim_list(&sql, kind, pinned, kind->ndims, a, ", ");
 	sb_str(&sql, pinned < kind->ndims ? ", " : "");
@@ -315,22 +318,29 @@ chart_sql_values(struct db_cursor *c, struct db *db,
 		 * index from the window's oldest commit on: never the rows
 		 * of the charts before it.  A series' name is made once.
 		 */
-		sb_str(&sql, "s.bi_name, v.ts, v.sha, v.value FROM (SELECT *, ");
+		sb_str(&sql, "s.bi_name, v.ts, v.sha, v.value");
+		for (sc = kind->series_columns; *sc != NULL; sc++)
+			sb_printf(&sql, ", s.%s", *sc);
+		sb_str(&sql, " FROM (SELECT *, ");
 		series_name_sql(&sql, kind, "s.");
 		sb_printf(&sql, " AS bi_name FROM %s s WHERE %s",
 		    kind->series_table, swhere.data);
 		api_order(&sql, kind, pinned, kind->ndims, "s.");
 		sb_str(&sql, ") s CROSS JOIN LATERAL ");
-		series_rows_sql(&sql, kind, pinned, where.data, nparams - 1,
-		    nparams);
+		series_rows_sql(&sql, kind, pinned, where.data, nparams - 2,
+		    nparams - 1, nparams);
 		sb_str(&sql, " v");
 	} else {
 		series_name_sql(&sql, kind, "m.");
-		sb_printf(&sql, ", %s, m.commit_sha, m.%s FROM %s m%s WHERE %s "
-		    "AND %s >= $%d::timestamptz AND $%d::text IS NOT NULL",
-		    row_time(kind), kind->value_column, kind->record->table,
-		    row_time_join(kind), where.data, row_time(kind),
-		    nparams - 1, nparams);
+		sb_printf(&sql, ", %s, m.commit_sha, m.%s", row_time(kind),
+		    kind->value_column);
+		for (sc = kind->series_columns; *sc != NULL; sc++)
+			sb_printf(&sql, ", m.%s", *sc);
+		/* Every row has its sha: tied and all are not needed. */
+		sb_printf(&sql, " FROM %s m%s WHERE %s AND %s >= $%d::timestamptz "
+		    "AND $%d::text IS NOT NULL AND $%d::boolean IS NOT NULL",
+		    kind->record->table, row_time_join(kind), where.data,
+		    row_time(kind), nparams - 2, nparams - 1, nparams);
 	}
 	api_order(&sql, kind, pinned, kind->ndims, a);
 	if (sql.failed || where.failed || swhere.failed)
@@ -350,8 +360,8 @@ chart_sql_window(struct db *db, const char *since, long long window,
 {
 	static const char sql[] =
 	    "SELECT (SELECT count(*) FROM commits WHERE timestamp >= $1), "
-	    "w.commit_sha, w.timestamp::text, "
-	    "rtrim(split_part(w.message, E'\\n', 1), E'\\r'), w.url, "
+	    "w.commit_sha, to_char(w.timestamp AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD HH24:MI:SS\"+00\"'), COALESCE(w.message, ''), w.url, "
 	    "w.timestamp FROM (SELECT * FROM commits WHERE timestamp >= $1 "
 	    "ORDER BY timestamp DESC, commit_sha DESC LIMIT $2) w";
 	const char *params[2];

@@ -31,7 +31,8 @@ PGresult	*chart_sql_earliest(struct db *, const struct chart_key *,
 /*
  * The window: the newest `window` commits (0: all) from `since` on,
  * newest first, as (count of all commits from since, sha, timestamp as
- * text, first line of the message, url, timestamp).
+ * the reference read service writes it ("2026-06-18 11:59:00+00": UTC,
+ * the fraction cut), message ('' for none), url, timestamp).
  */
 PGresult	*chart_sql_window(struct db *, const char *since,
 		    long long window, struct api_error *);
@@ -45,15 +46,18 @@ PGresult	*chart_sql_totals(struct db *, const char *since,
  * The rows from `since` on of the charts under key's first `pinned`
  * values, chart after chart in chart_sql_keys()' order, through cursor
  * c: (the values of the chart's dimensions pinned..ndims-1, series name,
- * commit time as text, commit sha or NULL, value as text); within a chart
- * in no order.  A kind with a series table is read series by series, one
- * index range each, and its rows come without their commit's sha (the
- * index has none; the time tells the commit) unless their time is one of
- * tied (a Postgres array of timestamps, "{...}").  A group's rows come a
+ * commit time as text, commit sha or NULL, value as text, then each of
+ * the kind's series columns); within a chart in no order.  A kind with a
+ * series table is read series by series, one index range each, and its
+ * rows come without their commit's sha (the index has none; the time
+ * tells the commit) unless their time is one of tied (a Postgres array of
+ * timestamps, "{...}"); with all, its rows without a commit_timestamp
+ * come too, with their sha (the reference read service shows them in the
+ * window "all").  A group's rows come a
  * batch at a time, a chart's at once.
  */
 int		chart_sql_values(struct db_cursor *, struct db *,
 		    const struct chart_key *, size_t pinned, const char *since,
-		    const char *tied, struct api_error *);
+		    const char *tied, bool all, struct api_error *);
 
 #endif

@@ -9,16 +9,29 @@
 #include "slug.h"
 #include "strbuf.h"
 
-/* One value of a chart: its series (one of its names), commit, value. */
+/* One value of a chart: its series, commit, value. */
 struct point {
-	const char *series;
+	const struct series *series;
 	size_t commit;		/* index into the chart's window, oldest first */
 	long long value;
 };
 
-/* A chart's series names, each once. */
+/*
+ * The series columns a series is tagged with in series_meta, in the
+ * reference's member order: what its front end filters engines and
+ * formats by.  A kind without them (vector search) has no series_meta.
+ */
+static const char *const tag_columns[] = { "engine", "format" };
+#define NTAGS	(sizeof(tag_columns) / sizeof(tag_columns[0]))
+
+/* A chart's series, each once: its name and its tags (NULL: none). */
+struct series {
+	char *name;
+	char *tag[NTAGS];
+};
+
 struct names {
-	char **name;
+	struct series **s;
 	size_t n, cap;
 };
 
@@ -54,16 +67,62 @@ cmp_window(const void *a, const void *b)
 	    ((const struct window_commit *)b)->key);
 }
 
-/* Bytewise by series name, as strcmp compares: the contract's key order. */
+/*
+ * Whether s is an array index as JavaScript sees an object's key: the
+ * canonical decimal of an integer below 2^32 - 1 ("0", "17"; not "017",
+ * "+1" or "4294967295"), its value in *v.
+ */
+static bool
+array_index(const char *s, unsigned long long *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; s[i] >= '0' && s[i] <= '9' && i < 10; i++)
+		*v = *v * 10 + (unsigned long long)(s[i] - '0');
+	return i > 0 && s[i] == '\0' && (s[0] != '0' || i == 1) &&
+	    *v < 4294967295ULL;
+}
+
+/*
+ * The order of an object's keys in JSON.stringify: array indices first,
+ * by value, then the others in their order of insertion, here bytewise.
+ */
+static int
+cmp_key(const char *a, const char *b)
+{
+	unsigned long long x, y;
+	bool ia = array_index(a, &x), ib = array_index(b, &y);
+
+	if (ia && ib)
+		return x < y ? -1 : x > y;
+	if (ia != ib)
+		return ia ? -1 : 1;
+	return strcmp(a, b);
+}
+
 static int
 cmp_point(const void *a, const void *b)
 {
 	const struct point *x = a, *y = b;
-	int c = strcmp(x->series, y->series);
+	int c = cmp_key(x->series->name, y->series->name);
 
 	if (c != 0)
 		return c;
 	return x->commit < y->commit ? -1 : x->commit > y->commit;
+}
+
+static void
+series_free(struct series *s)
+{
+	size_t t;
+
+	if (s == NULL)
+		return;
+	free(s->name);
+	for (t = 0; t < NTAGS; t++)
+		free(s->tag[t]);
+	free(s);
 }
 
 static void
@@ -72,34 +131,66 @@ names_free(struct names *n)
 	size_t i;
 
 	for (i = 0; i < n->n; i++)
-		free(n->name[i]);
-	free(n->name);
+		series_free(n->s[i]);
+	free(n->s);
 	memset(n, 0, sizeof(*n));
 }
 
 /*
- * name as one of n's, added if new: the same pointer for the same name,
- * as long as n is not freed; NULL: out of memory.
+ * The series named in row r of res (column col; its tags in tagcol[],
+ * -1 for none), added to n if new.  Its address stays the same until n
+ * is freed, so points can hold it; NULL: out of memory.
  */
-static const char *
-names_intern(struct names *n, const char *name)
+static const struct series *
+names_intern(struct names *n, PGresult *res, int r, int col,
+    const int tagcol[NTAGS])
 {
-	char **p;
-	size_t i;
+	const char *name = PQgetvalue(res, r, col);
+	struct series **p, *s;
+	size_t i, t;
 
 	for (i = 0; i < n->n; i++)
-		if (strcmp(n->name[i], name) == 0)
-			return n->name[i];
+		if (strcmp(n->s[i]->name, name) == 0)
+			return n->s[i];
 	if (n->n == n->cap) {
-		if ((p = realloc(n->name, (n->cap ? n->cap * 2 : 8) *
+		if ((p = realloc(n->s, (n->cap ? n->cap * 2 : 8) *
 		    sizeof(*p))) == NULL)
 			return NULL;
-		n->name = p;
+		n->s = p;
 		n->cap = n->cap ? n->cap * 2 : 8;
 	}
-	if ((n->name[n->n] = strdup(name)) == NULL)
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->name = strdup(name)) == NULL) {
+		series_free(s);
 		return NULL;
-	return n->name[n->n++];
+	}
+	for (t = 0; t < NTAGS; t++)
+		if (tagcol[t] != -1 && (s->tag[t] = strdup(PQgetvalue(res, r,
+		    tagcol[t]))) == NULL) {
+			series_free(s);
+			return NULL;
+		}
+	return n->s[n->n++] = s;
+}
+
+/*
+ * The columns of chart_sql_values()' rows that hold the tags of kind
+ * (-1: the kind has no such series column); false if it has none.
+ */
+static bool
+tag_columns_of(const struct chart_kind *kind, int first, int col[NTAGS])
+{
+	size_t t, j;
+	bool tagged = false;
+
+	for (t = 0; t < NTAGS; t++) {
+		col[t] = -1;
+		for (j = 0; kind->series_columns[j] != NULL; j++)
+			if (strcmp(kind->series_columns[j], tag_columns[t]) == 0)
+				col[t] = first + (int)j;
+		tagged |= col[t] != -1;
+	}
+	return tagged;
 }
 
 /* A result's value as a JSON string, or null. */
@@ -161,14 +252,15 @@ take_values(struct chart_reads *r, const struct chart_key *key, size_t n,
 {
 	struct window_commit probe, *hit;
 	size_t cap = 0, ncol = key->kind->ndims - r->pinned;
-	const char *series;
+	const struct series *series;
+	int row, got, tagcol[NTAGS];
 	struct point *p;
 	PGresult *res;
-	int row, got;
 	bool bysha;
 
 	*pts = NULL;
 	*npts = 0;
+	(void)tag_columns_of(key->kind, (int)ncol + 4, tagcol);
 	while (r->values_open) {
 		if (!r->pending) {
 			if ((got = db_cursor_next(&r->values, err)) == -1)
@@ -191,8 +283,8 @@ take_values(struct chart_reads *r, const struct chart_key *key, size_t n,
 		    cmp_window);
 		if (hit == NULL || hit->index >= n)
 			continue;
-		if ((series = names_intern(names, PQgetvalue(res, row,
-		    (int)ncol))) == NULL)
+		if ((series = names_intern(names, res, row, (int)ncol,
+		    tagcol)) == NULL)
 			return api_error_oom(err);
 		if (*npts == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -209,7 +301,43 @@ take_values(struct chart_reads *r, const struct chart_key *key, size_t n,
 	return 0;
 }
 
-/* series: {"name": [v, null, ...]} aligned with the window's commits. */
+/*
+ * series_meta: {"name": {"engine": e, "format": f}, ...}, a series' tag
+ * columns as stored, for the series of pts (sorted, n > 0); nothing for
+ * a kind without tag columns.
+ */
+static void
+write_series_meta(struct jw *jw, const struct chart_kind *kind,
+    const struct point *pts, size_t n)
+{
+	int col[NTAGS];
+	size_t t, i;
+
+	if (!tag_columns_of(kind, 0, col))
+		return;
+	jw_key(jw, "series_meta");
+	jw_object(jw);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && pts[i].series == pts[i - 1].series)
+			continue;
+		jw_key(jw, pts[i].series->name);
+		jw_object(jw);
+		for (t = 0; t < NTAGS; t++) {
+			if (col[t] == -1)
+				continue;
+			jw_key(jw, tag_columns[t]);
+			jw_string(jw, pts[i].series->tag[t]);
+		}
+		jw_object_end(jw);
+	}
+	jw_object_end(jw);
+}
+
+/*
+ * series: {"name": [v, null, ...]} aligned with the window's commits (keys
+ * in JSON.stringify's order: array indices first, by value, then
+ * bytewise), and series_meta when a series has tags.
+ */
 static int
 write_series(struct jw *jw, struct chart_reads *r,
     const struct chart_key *key, size_t ncommits, struct api_error *err)
@@ -233,7 +361,7 @@ write_series(struct jw *jw, struct chart_reads *r,
 				nulls(jw, &next, ncommits);
 				jw_array_end(jw);
 			}
-			jw_key(jw, pts[i].series);
+			jw_key(jw, pts[i].series->name);
 			jw_array(jw);
 			next = 0;
 		}
@@ -246,6 +374,8 @@ write_series(struct jw *jw, struct chart_reads *r,
 		jw_array_end(jw);
 	}
 	jw_object_end(jw);
+	if (n > 0)
+		write_series_meta(jw, key->kind, pts, n);
 	free(pts);
 	names_free(&names);
 	return 0;
@@ -253,7 +383,8 @@ write_series(struct jw *jw, struct chart_reads *r,
 
 /*
  * The chart payload's members, written into the object open in jw:
- * display_name, unit_kind, history, commits (oldest first) and series.
+ * display_name, unit_kind, history, commits (oldest first), series and
+ * series_meta.
  * Its window is the newest n commits of W, total the commits from its
  * start on.
  */
@@ -436,7 +567,8 @@ chart_reads_open(struct db *db, const struct chart_key *key, size_t pinned,
 	if (w > 0) {
 		if (window_index(r, &tied, err) == -1 ||
 		    chart_sql_values(&r->values, db, key, pinned,
-		    PQgetvalue(r->win, w - 1, 5), tied.data, err) == -1)
+		    PQgetvalue(r->win, w - 1, 5), tied.data, window == 0,
+		    err) == -1)
 			goto out;
 		r->values_open = true;
 	}

@@ -3,7 +3,8 @@
  * read's snapshot from the discovery walk (discover.h) and the chart
  * queries (chart_sql.h), written with the jw_ writer (jsonwrite.h), so
  * their bytes are what JSON.stringify writes.  An answer is held as its
- * text alone, one chart's query results at a time beside it.
+ * text alone, one chart's query results at a time beside it; json-c, which
+ * built a tree of every answer first, is no longer linked at all.
  *
  * A builder that fails (the database, or memory: the writer's first
  * failure sticks and is seen at the end) throws away what it wrote, so no

@@ -106,9 +106,9 @@ form_is(struct form f, const char *s)
 	return *s == '\0';
 }
 
-#define VALUE_ALL	-3
-#define VALUE_TOO_BIG	-2
-#define VALUE_OTHER	-1
+#define VALUE_ALL	(-3)
+#define VALUE_TOO_BIG	(-2)
+#define VALUE_OTHER	(-1)
 
 /*
  * A value, trimmed: '+' and digits are their number, "all" (any case)

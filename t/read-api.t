@@ -128,8 +128,8 @@ is_deeply([map { $_->{sha} } @{ $c->{commits} }], [map { sha($_) } 1 .. 6],
 is_deeply($c->{history}, { total_commits => 6, start_index => 0,
     loaded_commits => 6, complete => JSON::PP::true }, 'history');
 is_deeply($c->{commits}[0], { sha => sha(1), timestamp => '2026-06-11 10:00:00+00',
-    message => 'Commit 1', url => 'https://example.com/c/1' },
-    'a commit: timestamp as Postgres shows it in UTC, first line of the message');
+    message => "Commit 1\r\nwith a body", url => 'https://example.com/c/1' },
+    'a commit: timestamp in UTC to the second, the whole message');
 is_deeply([sort keys %{ $c->{series} }], [sort { $a cmp $b } keys %{ $c->{series} }],
     'series keys sorted bytewise');
 is_deeply([$r->{content} =~ /"series":\{"([^"]+)":.*?\],"([^"]+)":.*?\],"([^"]+)"/],
@@ -141,6 +141,12 @@ is_deeply($c->{series}{'duckdb:vortex'}, [undef, 2002, 2003, undef, 2005, undef]
     'another series, aligned the same way');
 is_deeply($c->{series}{'Zeta:x'}, [undef, undef, undef, undef, 1005, undef],
     'a series with one value');
+is_deeply($c->{series_meta}, { 'Zeta:x' => { engine => 'Zeta', format => 'x' },
+    'datafusion:parquet' => { engine => 'datafusion', format => 'parquet' },
+    'duckdb:vortex' => { engine => 'duckdb', format => 'vortex' } },
+    'series_meta: the engine and format of each series');
+like($r->{content}, qr/"series":\{.*\},"series_meta":\{"Zeta:x":\{"engine":"Zeta","format":"x"\},"datafusion/,
+    '... after series, in the same order, engine before format');
 
 # ---- the window
 sub window {
@@ -164,6 +170,7 @@ is(window('abc')->{history}{loaded_commits}, 6, 'n=abc is the default (100)');
 is(window('1.5')->{history}{loaded_commits}, 6, 'n=1.5 is the default');
 my $n1 = window(1);
 is_deeply($n1->{series}, {}, 'n=1 on a commit without values: no series has a value in it');
+ok(!exists $n1->{series_meta}, '... and no series_meta');
 
 # ---- a group
 $r = get("/api/group/$groups[0]{slug}?n=2");
@@ -182,10 +189,16 @@ is_deeply($r->{json}{series}, { parquet => [5] }, 'the Unicode chart answers');
 is($r->{json}{display_name}, "Random access: \x{30c7}\x{30fc}\x{30bf}", '... display_name');
 $r = get('/api/chart/' . $vs->{charts}[0]{slug});
 is_deeply($r->{json}{series}, { f => [9] }, 'the 0.83 threshold chart answers');
+ok(!exists $r->{json}{series_meta}, '... without series_meta: a flavor is no engine or format');
 $r = get("/api/chart/" . (grep { $_->{name} eq 'Compression size' } @groups)[0]{charts}[0]{slug});
 is($r->{json}{unit_kind}, 'bytes', 'sizes are in bytes');
 is_deeply($r->{json}{series}, { parquet => [7, undef, undef, undef, undef, undef, undef] },
     'a size series over all seven commits');
+is_deeply($r->{json}{series_meta}, { parquet => { format => 'parquet' } },
+    '... tagged with its format');
+$r = get("/api/chart/" . (grep { $_->{name} eq 'Compression time' } @groups)[0]{charts}[0]{slug});
+is_deeply($r->{json}{series_meta}, { 'parquet:encode' => { format => 'parquet' } },
+    'a compression time series is tagged with its format alone');
 
 # ---- errors
 sub b64url { my $s = MIME::Base64::encode_base64($_[0], ''); $s =~ tr{+/}{-_}; $s =~ s/=+$//; $s }
@@ -251,5 +264,22 @@ error_is(get("/api/chart/$q1/x"), 404, 'not_found', 'a segment after a slug');
 error_is(get('/api/health/'), 404, 'not_found',
     'a route that is no read route, with a trailing slash');
 error_is(get('/api'), 404, 'not_found', '/api');
+
+# ---- a query timing a path-B writer left without commit_timestamp
+$t->dbh->do(q{UPDATE query_measurements SET commit_timestamp = NULL
+    WHERE commit_sha = ? AND engine = 'Zeta'}, undef, sha(5));
+is($t->revalidate->{status}, 200, 'revalidate after a path-B write');
+# A bounded window drops it; once it does, the cache has let go.
+my $bounded;
+for (1 .. 50) {
+	$bounded = window(100);
+	last unless exists $bounded->{series}{'Zeta:x'};
+	select undef, undef, undef, 0.1;
+}
+ok(!exists $bounded->{series}{'Zeta:x'},
+    'a bounded window leaves out a query timing without commit_timestamp');
+ok(!exists $bounded->{series_meta}{'Zeta:x'}, '... and its tag');
+is_deeply(window('all')->{series}{'Zeta:x'}, [undef, undef, undef, undef, 1005, undef],
+    'n=all shows it, as the reference does');
 
 done_testing;

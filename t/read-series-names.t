@@ -40,10 +40,20 @@ sub ct {
 	    all_runtimes_ns => [$v] };
 }
 
+sub vs {
+	my ($i, $flavor, $v) = @_;
+	return { kind => 'vector_search_run', commit_sha => sha($i),
+	    dataset => 'sift', layout => 'flat', flavor => $flavor,
+	    threshold => 0.5, value_ns => $v, all_runtimes_ns => [$v],
+	    matches => 1, rows_scanned => 1, bytes_scanned => 1,
+	    iterations => 1 };
+}
+
 # Two commits; the colliding pairs have values in different ones.
 commit(1, qm(1, 'a:b', 'c', 11), qm(1, 'x\\y', 'z', 13),
     qm(1, 'datafusion', 'parquet', 15), ct(1, 'f:g', 'h', 21),
-    ct(1, 'p\\', ':q', 23));
+    ct(1, 'p\\', ':q', 23),
+    map { vs(1, $_, 1) } qw(b 10 A 9 01 1 4294967295 4294967294));
 commit(2, qm(2, 'a', 'b:c', 12), ct(2, 'f', 'g:h', 22),
     ct(2, 'p\\:', 'q', 24));
 
@@ -71,5 +81,16 @@ is_deeply($c->{series}, {
 	'p\\\\\\::q' => [undef, 24],
 }, 'compression series: format:op the same way, backslashes escaped only '
     . 'beside a ":"') or diag explain $c->{series};
+
+# JSON.stringify writes an object's array-index keys first, by value; the
+# reference's series are objects, so a flavor "10" comes before "A".
+my ($vsg) = grep { $_->{slug} =~ /^vsg\./ }
+    @{ $t->request('GET', '/api/groups')->{json}{groups} };
+my $body = $t->request('GET', "/api/chart/$vsg->{charts}[0]{slug}")->{content};
+my ($keys) = $body =~ /"series":\{(.*?)\}/;
+is_deeply([$keys =~ /"([^"]*)":\[/g],
+    [qw(1 9 10 4294967294 01 4294967295 A b)],
+    'series keys: array indices first by value (below 2^32 - 1), '
+    . 'then bytewise');
 
 done_testing;

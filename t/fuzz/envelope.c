@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json.h>
-
 #include "../../src/envelope.h"
+#include "../../src/jsonparse.h"
 #include "../../src/jsonwrite.h"
 #include "../../src/measurement_id.h"
 #include "../../src/strbuf.h"
@@ -24,9 +23,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const struct envelope_limits limits = { 64, 256 };
 	struct envelope env;
 	struct api_error err, werr;
-	struct json_object *reply;
 	struct strbuf json = { 0 };
 	struct jw jw;
+	struct jp jp;
 	char *body;
 	size_t i;
 
@@ -47,11 +46,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		jw_init(&jw, jw_sink_strbuf, &json, &werr);
 		api_error_write(&jw, &err);
-		reply = jw_finish(&jw) == 0 ? json_tokener_parse(json.data) :
-		    NULL;
-		if (reply == NULL)
+		if (jw_finish(&jw) == -1)
 			abort();
-		json_object_put(reply);
+		/* JSON, UTF-8 included, as strictly as an envelope is read. */
+		jp_init(&jp, json.data, json.len);
+		if (jp_peek(&jp) != JP_OBJECT ||
+		    jp_skip(&jp, JP_SKIP_DEPTH_MAX) == -1 || jp_end(&jp) == -1)
+			abort();
 		sb_free(&json);
 	}
 	envelope_free(&env);
