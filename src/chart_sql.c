@@ -55,8 +55,8 @@ dim_list(struct strbuf *sql, const struct chart_kind *kind, size_t from,
 }
 
 /*
- * The keys' order: by dimension, null last, text bytewise whatever the
- * collation; over alias's columns, or (alias NULL) the walk's output
+ * The keys' order, the reference read service's (chart_key_cmp()): by
+ * dimension, null first, text bytewise whatever the collation; over alias's columns, or (alias NULL) the walk's output
  * columns l<from>.v .. l<until-1>.v.  Nothing when from == until.
  */
 static void
@@ -75,7 +75,7 @@ api_order(struct strbuf *sql, const struct chart_kind *kind, size_t from,
 		else
 			sb_printf(sql, "%s%s%s", i > from ? ", " : "", alias,
 			    d->column);
-		sb_printf(sql, "%s NULLS LAST", d->type == DIM_STR ||
+		sb_printf(sql, "%s NULLS FIRST", d->type == DIM_STR ||
 		    d->type == DIM_STR_OPT ? " COLLATE \"C\"" : "");
 	}
 }

@@ -13,8 +13,8 @@
 /*
  * The distinct values of the dimensions pinned..depth-1 that have rows
  * under key's first `pinned` values, one row each (a column per
- * dimension, NULL for null), ordered by dimension, null last, text
- * bytewise, whatever the database's collation.  One statement, whose cost grows with the number
+ * dimension, NULL for null), ordered as chart_key_cmp() orders keys: by
+ * dimension, null first, text bytewise, whatever the database's collation.  One statement, whose cost grows with the number
  * of keys found, not with the rows under them.
  */
 PGresult	*chart_sql_keys(struct db *, const struct chart_key *,

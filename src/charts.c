@@ -1,10 +1,10 @@
-/* The chart-kind table: keys, series, titles of each kind's charts. */
-#include <stdarg.h>
+/* The chart-kind table: keys, series, names and summary of each kind. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "charts.h"
+#include "names.h"
 
 #define NDIMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define DIMS(a)		(a), NDIMS(a)
@@ -38,149 +38,29 @@ _Static_assert(NDIMS(query_dims) <= CHART_MAX_DIMS &&
     NDIMS(vector_search_dims) <= CHART_MAX_DIMS,
     "a chart kind has more than CHART_MAX_DIMS dimensions");
 
-static char *
-format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-format(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	return n < 0 ? NULL : s;
-}
-
-/* The names benchmark readers know; anything else is shown as stored. */
-static const char *
-dataset_title(const char *dataset)
-{
-	static const char *const titles[][2] = {
-		{ "tpch", "TPC-H" },
-		{ "tpcds", "TPC-DS" },
-		{ "clickbench", "ClickBench" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
-		if (strcmp(dataset, titles[i][0]) == 0)
-			return titles[i][1];
-	return dataset;
-}
-
-static const char *
-storage_title(const char *storage)
-{
-	if (strcmp(storage, "nvme") == 0)
-		return "NVMe";
-	if (strcmp(storage, "s3") == 0)
-		return "S3";
-	return storage;
-}
-
-/* "TPC-H", or "TPC-H variant" when the dataset has a variant. */
-static char *
-dataset_with_variant(const struct dim_value *dataset,
-    const struct dim_value *variant)
-{
-	return format("%s%s%s", dataset_title(dataset->text),
-	    variant->null ? "" : " ", variant->null ? "" : variant->text);
-}
-
-/* "TPC-H (NVMe) (SF=1)" */
-static char *
-query_group_name(const struct dim_value *v)
-{
-	char *base, *s;
-
-	if ((base = dataset_with_variant(&v[0], &v[1])) == NULL)
-		return NULL;
-	s = format("%s (%s)%s%s%s", base, storage_title(v[3].text),
-	    v[2].null ? "" : " (SF=", v[2].null ? "" : v[2].text,
-	    v[2].null ? "" : ")");
-	free(base);
-	return s;
-}
-
-static char *
-query_chart_name(const struct dim_value *v)
-{
-	return format("Q%s", v[4].text);
-}
-
-static char *
-compression_time_group_name(const struct dim_value *v)
-{
-	(void)v;
-	return strdup("Compression time");
-}
-
-static char *
-compression_size_group_name(const struct dim_value *v)
-{
-	(void)v;
-	return strdup("Compression size");
-}
-
-static char *
-compression_chart_name(const struct dim_value *v)
-{
-	return dataset_with_variant(&v[0], &v[1]);
-}
-
-static char *
-random_access_group_name(const struct dim_value *v)
-{
-	(void)v;
-	return strdup("Random access");
-}
-
-static char *
-random_access_chart_name(const struct dim_value *v)
-{
-	return strdup(dataset_title(v[0].text));
-}
-
-static char *
-vector_search_group_name(const struct dim_value *v)
-{
-	return format("Vector search: %s (%s)", dataset_title(v[0].text),
-	    v[1].text);
-}
-
-static char *
-vector_search_chart_name(const struct dim_value *v)
-{
-	return format("threshold %s", v[2].text);
-}
-
 #define RECORD(id)	[id] = { &record_kinds[id]
 
 const struct chart_kind chart_kinds[KIND_COUNT] = {
 	RECORD(KIND_QUERY_MEASUREMENT), "QueryMeasurement", "QueryGroup",
 	  "qm", "qmg", DIMS(query_dims), 4,
 	  { "engine", "format" }, "value_ns", "time_ns",
-	  query_group_name, query_chart_name, " ",
-	  .series_table = "query_series" },
+	  &names_query, SUMMARY_QUERY, .series_table = "query_series" },
 	RECORD(KIND_COMPRESSION_TIME), "CompressionTime",
 	  "CompressionTimeGroup", "ct", "ctg", DIMS(compression_dims), 0,
 	  { "format", "op" }, "value_ns", "time_ns",
-	  compression_time_group_name, compression_chart_name, ": " },
+	  &names_compression_time, SUMMARY_COMPRESSION },
 	RECORD(KIND_COMPRESSION_SIZE), "CompressionSize",
 	  "CompressionSizeGroup", "cs", "csg", DIMS(compression_dims), 0,
 	  { "format" }, "value_bytes", "bytes",
-	  compression_size_group_name, compression_chart_name, ": " },
+	  &names_compression_size, SUMMARY_COMPRESSION_SIZE },
 	RECORD(KIND_RANDOM_ACCESS_TIME), "RandomAccess", "RandomAccessGroup",
 	  "rat", "rag", DIMS(random_access_dims), 0,
 	  { "format" }, "value_ns", "time_ns",
-	  random_access_group_name, random_access_chart_name, ": " },
+	  &names_random_access, SUMMARY_RANDOM_ACCESS },
 	RECORD(KIND_VECTOR_SEARCH_RUN), "VectorSearch", "VectorSearchGroup",
 	  "vsr", "vsg", DIMS(vector_search_dims), 2,
 	  { "flavor" }, "value_ns", "time_ns",
-	  vector_search_group_name, vector_search_chart_name, ", " },
+	  &names_vector_search, SUMMARY_NONE },
 };
 
 bool
@@ -287,9 +167,14 @@ chart_kinds_check(const struct chart_kind *kinds, size_t n, char *why,
 
 	for (i = 0; i < n; i++)
 		if (kinds[i].record != &record_kinds[i] ||
-		    kinds[i].chart_k == NULL || kinds[i].group_k == NULL) {
-			snprintf(why, whylen, "chart kind %zu: no row, or not "
-			    "the row of record kind %zu", i, i);
+		    kinds[i].chart_k == NULL || kinds[i].group_k == NULL ||
+		    kinds[i].names == NULL || (kinds[i].names->group == NULL) ==
+		    (kinds[i].names->group_name == NULL) ||
+		    kinds[i].names->chart == NULL ||
+		    kinds[i].names->display == NULL) {
+			snprintf(why, whylen, "chart kind %zu: no row, not "
+			    "the row of record kind %zu, or without names", i,
+			    i);
 			return -1;
 		}
 	/* The "k" of a slug says its kind and whether it names a group. */
@@ -347,28 +232,57 @@ chart_key_copy(struct chart_key *dst, const struct chart_key *src)
 	return 0;
 }
 
+/* Null first; text bytewise; numbers by value. */
+static int
+dim_value_cmp(const struct dim *dim, const struct dim_value *a,
+    const struct dim_value *b)
+{
+	double x, y;
+
+	if (a->null || b->null)
+		return b->null - a->null;
+	switch (dim->type) {
+	case DIM_I32:
+	case DIM_F64:
+		x = strtod(a->text, NULL);
+		y = strtod(b->text, NULL);
+		return (x > y) - (x < y);
+	default:
+		return strcmp(a->text, b->text);
+	}
+}
+
+int
+chart_key_cmp(const struct chart_key *a, const struct chart_key *b)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < chart_key_ndims(a); i++)
+		if ((c = dim_value_cmp(&a->kind->dims[i], &a->values[i],
+		    &b->values[i])) != 0)
+			return c;
+	return 0;
+}
+
 char *
 chart_group_name(const struct chart_key *key)
 {
-	return key->kind->group_name(key->values);
+	const struct kind_names *names = key->kind->names;
+
+	if (names->group == NULL)
+		return strdup(names->group_name);
+	return names->group(key->values);
 }
 
 char *
 chart_name(const struct chart_key *key)
 {
-	return key->kind->chart_name(key->values);
+	return key->kind->names->chart(key->values);
 }
 
 char *
 chart_display_name(const struct chart_key *key)
 {
-	char *group, *chart, *s = NULL;
-
-	group = chart_group_name(key);
-	chart = chart_name(key);
-	if (group != NULL && chart != NULL)
-		s = format("%s%s%s", group, key->kind->display_sep, chart);
-	free(group);
-	free(chart);
-	return s;
+	return key->kind->names->display(key->values);
 }

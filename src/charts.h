@@ -3,7 +3,7 @@
  * kind (records.h): how a chart and its group are keyed (the dimensions,
  * in slug order, which are also the order of the table's read index), how
  * series are named, which column is plotted, and how charts and groups
- * are titled.  Discovery, slugs, queries and names all walk these
+ * are named and summarised.  Discovery, slugs, queries and names walk these
  * definitions.  A chart's dimensions and its series columns are together
  * its kind's key fields but commit_sha, so that every row of the table
  * belongs to exactly one point of one series of one chart;
@@ -28,6 +28,20 @@ struct dim {
 	const char *column;	/* also the slug member name */
 	enum dim_type type;
 };
+
+/*
+ * The summary a group of the kind carries (summary.h), as the reference
+ * read service's lib/summary.ts has it per group kind.
+ */
+enum summary_kind {
+	SUMMARY_NONE,
+	SUMMARY_QUERY,		/* for some datasets: summary.h */
+	SUMMARY_COMPRESSION,
+	SUMMARY_COMPRESSION_SIZE,
+	SUMMARY_RANDOM_ACCESS
+};
+
+struct kind_names;
 
 #define CHART_MAX_DIMS	5
 #define CHART_MAX_SERIES_COLUMNS	2
@@ -54,10 +68,8 @@ struct chart_kind {
 	const char *series_columns[CHART_MAX_SERIES_COLUMNS + 1];
 	const char *value_column;	/* an integer field */
 	const char *unit_kind;
-	/* Titles from the dimension values; NULL when out of memory. */
-	char *(*group_name)(const struct dim_value *);
-	char *(*chart_name)(const struct dim_value *);
-	const char *display_sep;	/* between group and chart name */
+	const struct kind_names *names;	/* its groups' and charts' (names.h) */
+	enum summary_kind summary;	/* what its groups' summary is */
 	/*
 	 * A table benchingest derives from the kind's table (sql/), one row
 	 * per series: its dims and series columns, first_timestamp (the
@@ -93,10 +105,19 @@ struct chart_key {
 };
 
 size_t	chart_key_ndims(const struct chart_key *);
+/*
+ * Two keys of one kind (both charts, or both groups) in the reference's
+ * order of charts and groups: dimension by dimension, null first, text
+ * bytewise (COLLATE "C"), numbers by value.
+ */
+int	chart_key_cmp(const struct chart_key *, const struct chart_key *);
 void	chart_key_free(struct chart_key *);
 int	chart_key_copy(struct chart_key *dst, const struct chart_key *src);
 
-/* Human-readable titles; the caller frees them.  NULL: out of memory. */
+/*
+ * A group's or a chart's name, a chart's display_name (names.h); the
+ * caller frees them.  NULL: out of memory.
+ */
 char	*chart_group_name(const struct chart_key *);
 char	*chart_name(const struct chart_key *);
 char	*chart_display_name(const struct chart_key *);

@@ -6,7 +6,7 @@
 #include "discover.h"
 #include "slug.h"
 
-static int
+int
 keylist_add(struct keylist *l, const struct chart_key *key)
 {
 	struct chart_key *p;
@@ -97,11 +97,30 @@ keys(struct db *db, struct chart_key *key, size_t pinned, size_t depth,
 	return rc;
 }
 
+static int
+cmp_key(const void *a, const void *b)
+{
+	return chart_key_cmp(a, b);
+}
+
+/*
+ * The keys added since `from` in the reference's order (chart_key_cmp()):
+ * bytewise and nulls first, whatever the database's collation and the
+ * index's order.
+ */
+static void
+sort_from(struct keylist *l, size_t from)
+{
+	if (l->n > from + 1)
+		qsort(l->keys + from, l->n - from, sizeof(*l->keys), cmp_key);
+}
+
 int
 discover_charts(struct db *db, const struct chart_key *group,
     struct keylist *charts, struct api_error *err)
 {
 	struct chart_key key;
+	size_t from = charts->n;
 	int rc;
 
 	if (chart_key_copy(&key, group) == -1)
@@ -110,19 +129,8 @@ discover_charts(struct db *db, const struct chart_key *group,
 	rc = keys(db, &key, group->kind->ngroup_dims, group->kind->ndims,
 	    charts, err);
 	chart_key_free(&key);
+	sort_from(charts, from);
 	return rc;
-}
-
-int
-discover_groups(struct db *db, const struct chart_kind *kind,
-    struct keylist *out, struct api_error *err)
-{
-	struct chart_key key;
-
-	memset(&key, 0, sizeof(key));
-	key.kind = kind;
-	key.group = true;
-	return keys(db, &key, 0, kind->ngroup_dims, out, err);
 }
 
 int
@@ -130,10 +138,14 @@ discover_kind(struct db *db, const struct chart_kind *kind,
     struct keylist *out, struct api_error *err)
 {
 	struct chart_key key;
+	size_t from = out->n;
+	int rc;
 
 	memset(&key, 0, sizeof(key));
 	key.kind = kind;
-	return keys(db, &key, 0, kind->ndims, out, err);
+	rc = keys(db, &key, 0, kind->ndims, out, err);
+	sort_from(out, from);
+	return rc;
 }
 
 bool

@@ -2,8 +2,9 @@
  * Which groups and charts have rows, inside the read's snapshot: one
  * statement per question (chart_sql_keys()), from the kind's series table
  * or a skip-scan walk down its dimensions (charts.h), so the cost grows
- * with the keys found, not with the rows.  Keys come out ordered by
- * dimension, null last, text bytewise.
+ * with the keys found, not with the rows.  Keys come out in the reference
+ * read service's order (chart_key_cmp()), which the statements' own
+ * order already is.
  */
 #ifndef BENCHINGEST_DISCOVER_H
 #define BENCHINGEST_DISCOVER_H
@@ -16,11 +17,10 @@ struct keylist {
 	size_t n, cap;
 };
 
+/* Adds a copy of key; -1: out of memory. */
+int	keylist_add(struct keylist *, const struct chart_key *);
 /* Empties the list for reuse; what it held is freed. */
 void	keylist_free(struct keylist *);
-/* Adds every group of kind that has rows to out. */
-int	discover_groups(struct db *, const struct chart_kind *,
-	    struct keylist *out, struct api_error *);
 /* Adds every chart of group that has rows to out. */
 int	discover_charts(struct db *, const struct chart_key *group,
 	    struct keylist *out, struct api_error *);

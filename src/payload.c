@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "chart_sql.h"
-#include "discover.h"
+#include "groups.h"
 #include "jsonwrite.h"
 #include "payload.h"
 #include "slug.h"
@@ -653,43 +653,38 @@ int
 payload_group(struct db *db, const struct read_target *target,
     struct payload *p, struct api_error *err)
 {
-	struct keylist list = { 0 };
 	struct chart_reads r = { 0 };
+	struct group g;
 	struct strbuf out = { 0 };
 	long long *totals = NULL;
 	struct jw jw;
-	char *name;
 	size_t i;
 	int rc = -1;
 
 	jw_init(&jw, jw_sink_strbuf, &out, err);
-	if (discover_charts(db, &target->key, &list, err) == -1)
+	if (group_one(db, &target->key, &g, err) == -1)
 		goto out;
-	if (list.n == 0) {
+	if (g.charts.n == 0) {
 		api_error_set(err, 404, "not_found", "group not found");
 		goto out;
 	}
-	if ((totals = calloc(list.n, sizeof(*totals))) == NULL) {
+	if ((totals = calloc(g.charts.n, sizeof(*totals))) == NULL) {
 		api_error_oom(err);
 		goto out;
 	}
 	if (chart_reads_open(db, &target->key, target->key.kind->ngroup_dims,
-	    list.keys, list.n, target->window, &r, totals, err) == -1)
+	    g.charts.keys, g.charts.n, target->window, &r, totals, err) == -1)
 		goto out;
-	if ((name = chart_group_name(&target->key)) == NULL) {
-		api_error_oom(err);
-		goto out;
-	}
 	jw_object(&jw);
 	jw_key(&jw, "name");
-	jw_string(&jw, name);
-	free(name);
+	jw_string(&jw, g.name);
+	group_write_notes(&jw, &g);
 	jw_key(&jw, "charts");
 	jw_array(&jw);
-	for (i = 0; i < list.n && !jw.failed; i++) {
+	for (i = 0; i < g.charts.n && !jw.failed; i++) {
 		jw_object(&jw);
-		if (named(&jw, &list.keys[i], err) == -1 ||
-		    chart_fill(&r, &list.keys[i], chart_window(target->window,
+		if (named(&jw, &g.charts.keys[i], err) == -1 ||
+		    chart_fill(&r, &g.charts.keys[i], chart_window(target->window,
 		    totals[i]), totals[i], &jw, err) == -1)
 			goto out;
 		jw_object_end(&jw);
@@ -700,7 +695,7 @@ payload_group(struct db *db, const struct read_target *target,
 out:
 	chart_reads_free(&r);
 	free(totals);
-	keylist_free(&list);
+	group_free(&g);
 	return finish(p, &jw, &out, rc);
 }
 
@@ -711,35 +706,27 @@ out:
 static int
 all_groups(struct db *db, struct jw *jw, struct api_error *err)
 {
-	struct keylist clist = { 0 };
-	struct chart_key group;
-	size_t k, i, j;
-	int rc = 0;
+	struct group *groups;
+	size_t n, i, j;
+	int rc;
 
-	for (k = 0; k < KIND_COUNT && rc == 0 && !jw->failed; k++) {
-		rc = discover_kind(db, &chart_kinds[k], &clist, err);
-		for (i = 0; i < clist.n && rc == 0; i = j) {
-			if (discover_group_of(&clist.keys[i], &group) == -1) {
-				rc = api_error_oom(err);
-				break;
-			}
+	if (groups_all(db, &groups, &n, err) == -1)
+		return -1;
+	for (i = 0, rc = 0; i < n && rc == 0; i++) {
+		jw_object(jw);
+		rc = named(jw, &groups[i].key, err);
+		jw_key(jw, "charts");
+		jw_array(jw);
+		for (j = 0; j < groups[i].charts.n && rc == 0; j++) {
 			jw_object(jw);
-			rc = named(jw, &group, err);
-			chart_key_free(&group);
-			jw_key(jw, "charts");
-			jw_array(jw);
-			for (j = i; j < clist.n && rc == 0 &&
-			    discover_same_group(&clist.keys[i],
-			    &clist.keys[j]); j++) {
-				jw_object(jw);
-				rc = named(jw, &clist.keys[j], err);
-				jw_object_end(jw);
-			}
-			jw_array_end(jw);
+			rc = named(jw, &groups[i].charts.keys[j], err);
 			jw_object_end(jw);
 		}
-		keylist_free(&clist);
+		jw_array_end(jw);
+		group_write_notes(jw, &groups[i]);
+		jw_object_end(jw);
 	}
+	groups_free(groups, n);
 	return rc;
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/perl
-# The read API over HTTP through nginx against a real Postgres: groups and
-# their order, slugs that round-trip (nulls, Unicode, threshold 0.83), chart
-# payloads whose series line up with their commits, the window n and its
-# edge cases, the group payload, and the 400/404/405 answers.
+# The read API over HTTP through nginx against a real Postgres: groups,
+# their names, order, summaries and descriptions, slugs that round-trip
+# (nulls, Unicode, threshold 0.83), chart payloads whose series line up with
+# their commits, the window n and its edge cases, the group payload, and the
+# 400/404/405 answers.
 use strict;
 use warnings;
 use FindBin;
@@ -77,37 +78,75 @@ like($r->{headers}{'content-type'}, qr{^application/json}, '... JSON');
 like($r->{headers}{etag} // '', qr/^"[0-9a-f]{16}"$/, '... with an ETag');
 is($r->{headers}{'cache-control'}, 'no-cache', '... browsers revalidate');
 my @groups = @{ $r->{json}{groups} };
-is_deeply([map { $_->{name} } @groups], ['TPC-H v2 (NVMe) (SF=1)',
-    'TPC-H (NVMe) (SF=1)', 'Compression time', 'Compression size',
-    'Random access', 'Vector search: cohere (flat)'],
-    'one group per query key (index order, null last), then each other kind');
-@groups[0, 1] = @groups[1, 0];	# the null-variant group first from here on
-is(slug_json($groups[0]{slug}), '{"k":"QueryGroup","dataset":"tpch",'
+is_deeply([map { $_->{name} } @groups], ['Compression', 'Compression Size',
+    'TPC-H (NVMe) (SF=1)', 'Random Access', 'TPC-H (NVMe) (SF=1) / v2',
+    'cohere / flat'],
+    'groups named and ordered as the reference: its list first, then by name');
+my %group = map { $_->{name} => $_ } @groups;
+my ($tpch, $v2) = @group{'TPC-H (NVMe) (SF=1)', 'TPC-H (NVMe) (SF=1) / v2'};
+is(slug_json($tpch->{slug}), '{"k":"QueryGroup","dataset":"tpch",'
     . '"dataset_variant":null,"scale_factor":"1","storage":"nvme"}',
     'a group slug: k first, key fields in order, nulls written out');
-like($groups[0]{slug}, qr/^qmg\./, '... with the group prefix');
-is_deeply([map { $_->{name} } @{ $groups[0]{charts} }], ['Q1', 'Q7'],
+like($tpch->{slug}, qr/^qmg\./, '... with the group prefix');
+is_deeply([map { $_->{name} } @{ $tpch->{charts} }], ['Q1', 'Q7'],
     'charts of a query group: one per query_idx, in order');
-my $q1 = $groups[0]{charts}[0]{slug};
+my $q1 = $tpch->{charts}[0]{slug};
 is(slug_json($q1), '{"k":"QueryMeasurement","dataset":"tpch",'
     . '"dataset_variant":null,"scale_factor":"1","storage":"nvme",'
     . '"query_idx":1}', 'a chart slug');
-is(slug_json($groups[1]{charts}[0]{slug}), '{"k":"QueryMeasurement",'
+is(slug_json($v2->{charts}[0]{slug}), '{"k":"QueryMeasurement",'
     . '"dataset":"tpch","dataset_variant":"v2","scale_factor":"1",'
     . '"storage":"nvme","query_idx":2}', 'a variant is its own chart');
-my ($ra) = grep { $_->{name} eq 'Random access' } @groups;
+my $ra = $group{'Random Access'};
 is($ra->{charts}[0]{name}, "\x{30c7}\x{30fc}\x{30bf}", 'a Unicode dataset name');
 is(slug_json($ra->{charts}[0]{slug}),
     "{\"k\":\"RandomAccess\",\"dataset\":\"\xe3\x83\x87\xe3\x83\xbc\xe3\x82\xbf\"}",
     '... its slug carries the UTF-8 bytes');
-my ($vs) = grep { $_->{name} =~ /^Vector/ } @groups;
-is($vs->{charts}[0]{name}, 'threshold 0.83', 'a vector-search chart per threshold');
+my $vs = $group{'cohere / flat'};
+is($vs->{charts}[0]{name}, 'threshold=0.83', 'a vector-search chart per threshold');
 is(slug_json($vs->{charts}[0]{slug}), '{"k":"VectorSearch","dataset":"cohere",'
     . '"layout":"flat","threshold":0.83}', '... 0.83 written as 0.83');
 is(slug_json($vs->{slug}), '{"k":"VectorSearchGroup","dataset":"cohere","layout":"flat"}',
     'a vector-search group slug');
-my ($ctg) = grep { $_->{name} eq 'Compression time' } @groups;
-is(slug_json($ctg->{slug}), '{"k":"CompressionTimeGroup"}', 'a group without key fields');
+is(slug_json($group{Compression}{slug}), '{"k":"CompressionTimeGroup"}',
+    'a group without key fields');
+
+# ---- summaries and descriptions, after the charts
+is_deeply([grep { /^(?:charts|summary|description)$/ }
+    $r->{content} =~ /"(charts|summary|description)":/g],
+    [('charts', 'description') x 2, ('charts', 'summary', 'description') x 3,
+     'charts'], 'members in the reference\'s order: charts, summary, '
+    . 'description; each only when the group has one');
+my $s = $tpch->{summary};
+is_deeply([$s->{type}, $s->{title}, $s->{explanation}], ['queryBenchmark',
+    'Performance Summary',
+    'Geomean of query time ratio to fastest (lower is better)'],
+    'a TPC-H group has a query summary');
+is_deeply([map { $_->{name} } @{ $s->{rankings} }],
+    ['datafusion:parquet', 'Zeta:x', 'duckdb:vortex'],
+    '... ranking every series by score, the fastest first');
+is_deeply([@{ $s->{rankings}[0] }{qw(score totalRuntime)}], [1, 2009],
+    '... the fastest at every query scores 1; its total is its latest '
+    . 'values summed');
+cmp_ok($s->{rankings}[1]{score}, '>', 24, '... a query a series lacks '
+    . 'counts as twice 300000 ns');
+is($tpch->{description}, 'TPC-H benchmark queries on local NVMe storage at '
+    . 'SF=1 (~1GB of data)', '... and a description');
+is($v2->{description}, $tpch->{description}, 'a variant has its base '
+    . 'group\'s description, as the reference');
+is_deeply($v2->{summary}{rankings}, [{ name => 'datafusion:parquet',
+    score => 1, totalRuntime => 1001 }], '... and a summary of its own');
+is_deeply($ra->{summary}, { type => 'randomAccess',
+    title => 'Random Access Performance', rankings => [{ name => 'parquet',
+    time => 5, ratio => 1 }],
+    explanation => 'Random access time | Ratio to fastest (lower is better)' },
+    'random access: the newest time of each format');
+ok(!exists $group{Compression}{summary},
+    'no vortex/parquet pair: no compression summary');
+like($group{'Compression Size'}{description}, qr/^Compares compressed file/,
+    'compression sizes have a description');
+ok(!exists $vs->{summary} && !exists $vs->{description},
+    'a vector-search group has neither');
 
 # Every listed chart and group answers.
 for my $g (@groups) {
@@ -120,7 +159,7 @@ for my $g (@groups) {
 $r = get("/api/chart/$q1");
 is($r->{status}, 200, 'GET a chart');
 my $c = $r->{json};
-is($c->{display_name}, 'TPC-H (NVMe) (SF=1) Q1', 'display_name');
+is($c->{display_name}, 'tpch sf=1 Q1 [nvme]', 'display_name');
 is($c->{unit_kind}, 'time_ns', 'unit_kind');
 is_deeply([map { $_->{sha} } @{ $c->{commits} }], [map { sha($_) } 1 .. 6],
     'commits oldest first, from the chart\'s first measurement on, '
@@ -173,30 +212,35 @@ is_deeply($n1->{series}, {}, 'n=1 on a commit without values: no series has a va
 ok(!exists $n1->{series_meta}, '... and no series_meta');
 
 # ---- a group
-$r = get("/api/group/$groups[0]{slug}?n=2");
+$r = get("/api/group/$tpch->{slug}?n=2");
 is($r->{status}, 200, 'GET a group');
 is($r->{json}{name}, 'TPC-H (NVMe) (SF=1)', 'group name');
+like($r->{content}, qr/^\{"name":"[^"]*","summary":\{.*\},"description":"[^"]*","charts":\[/,
+    'name, summary, description, then the charts');
+is_deeply([@{ $r->{json} }{qw(summary description)}],
+    [@$tpch{qw(summary description)}], '... as /api/groups has them');
 is_deeply([map { $_->{name} } @{ $r->{json}{charts} }], ['Q1', 'Q7'], 'its charts');
 my %first = %{ $r->{json}{charts}[0] };
 is(delete $first{slug}, $q1, 'a chart in a group has its slug');
 is(delete $first{name}, 'Q1', '... and name');
 is_deeply(\%first, window(2), '... and the chart payload, window included');
 is_deeply($r->{json}{charts}[1]{series}, {}, 'Q7 has no value in the newest two commits');
-is_deeply(get("/api/chart/$groups[0]{charts}[1]{slug}?n=3")->{json}{series},
+is_deeply(get("/api/chart/$tpch->{charts}[1]{slug}?n=3")->{json}{series},
     { 'datafusion:parquet' => [1004, undef, undef] }, 'Q7 has its own series');
 $r = get('/api/chart/' . $ra->{charts}[0]{slug});
 is_deeply($r->{json}{series}, { parquet => [5] }, 'the Unicode chart answers');
-is($r->{json}{display_name}, "Random access: \x{30c7}\x{30fc}\x{30bf}", '... display_name');
+is($r->{json}{display_name}, "\x{30c7}\x{30fc}\x{30bf}", '... display_name');
 $r = get('/api/chart/' . $vs->{charts}[0]{slug});
 is_deeply($r->{json}{series}, { f => [9] }, 'the 0.83 threshold chart answers');
+is($r->{json}{display_name}, 'cohere / flat (threshold=0.83)', '... display_name');
 ok(!exists $r->{json}{series_meta}, '... without series_meta: a flavor is no engine or format');
-$r = get("/api/chart/" . (grep { $_->{name} eq 'Compression size' } @groups)[0]{charts}[0]{slug});
+$r = get("/api/chart/$group{'Compression Size'}{charts}[0]{slug}");
 is($r->{json}{unit_kind}, 'bytes', 'sizes are in bytes');
 is_deeply($r->{json}{series}, { parquet => [7, undef, undef, undef, undef, undef, undef] },
     'a size series over all seven commits');
 is_deeply($r->{json}{series_meta}, { parquet => { format => 'parquet' } },
     '... tagged with its format');
-$r = get("/api/chart/" . (grep { $_->{name} eq 'Compression time' } @groups)[0]{charts}[0]{slug});
+$r = get("/api/chart/$group{Compression}{charts}[0]{slug}");
 is_deeply($r->{json}{series_meta}, { 'parquet:encode' => { format => 'parquet' } },
     'a compression time series is tagged with its format alone');
 

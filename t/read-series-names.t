@@ -73,7 +73,7 @@ is_deeply($q->{series}, {
 }, 'query series: "a:b"+"c" and "a"+"b:c" apart, each value in place; '
     . 'names without ":" as stored') or diag explain $q->{series};
 
-my $c = chart('Compression time');
+my $c = chart('Compression');
 is_deeply($c->{series}, {
 	'f\\:g:h' => [21, undef],
 	'f:g\\:h' => [undef, 22],

@@ -57,7 +57,7 @@ is($r->{content}, '{"inserted":0,"updated":5}', '... as an update the second tim
 like($text, qr{^charts: http://127\.0\.0\.1:$port/api/groups$}m, 'the charts URL is printed');
 $r = HTTP::Tiny->new->get("http://127.0.0.1:$port/api/groups");
 is($r->{status}, 200, 'GET /api/groups through its nginx and read cache');
-like($r->{content}, qr/"name":"Compression time"/, '... lists the sample\'s charts');
+like($r->{content}, qr/"name":"Compression"/, '... lists the sample\'s charts');
 
 kill 'INT', -$pid;
 my $done = BenchTest::wait_for(sub { waitpid($pid, WNOHANG) == $pid }, 60);

@@ -285,7 +285,7 @@ sub smoke {
 	    '... with the counts');
 	($code, $body) = $get->("$base/api/groups");
 	Test::More::is($code, 200, 'HTTPS GET /api/groups: 200');
-	Test::More::like($body, qr/"name":"Compression time"/,
+	Test::More::like($body, qr/"name":"Compression"/,
 	    '... lists the sample\'s charts');
 	my ($slug) = $body =~ /"slug":"((?:qm|ct|cs|rat|vsr)\.[^"]+)"/;
 	($code, $body) = $get->("$base/api/chart/" . ($slug // 'none'));

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../../src/charts.h"
+#include "../../src/names.h"
 #include "../../src/records.h"
 #include "tap.h"
 
@@ -199,6 +200,7 @@ chart_checks(void)
 		{ "layout", DIM_STR },
 		{ "iterations", DIM_I32 },
 	};
+	struct kind_names both;
 
 	why[0] = '\0';
 	ok(chart_kinds_check(chart_kinds, KIND_COUNT, why, sizeof(why)) == 0,
@@ -225,6 +227,16 @@ chart_checks(void)
 	chart_refused("a row linked to another record kind", "not the row");
 	memset(&charts[KIND_VECTOR_SEARCH_RUN], 0, sizeof(charts[0]));
 	chart_refused("a row left out", "no row");
+	charts[KIND_COMPRESSION_TIME].names = NULL;
+	chart_refused("a row without names", "without names");
+	both = names_query;
+	both.group_name = "Queries";
+	charts[KIND_QUERY_MEASUREMENT].names = &both;
+	chart_refused("a group named both ways", "without names");
+	both.group_name = NULL;
+	both.group = NULL;
+	charts[KIND_QUERY_MEASUREMENT].names = &both;
+	chart_refused("a group named neither way", "without names");
 }
 
 int

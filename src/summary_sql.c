@@ -1,0 +1,311 @@
+/*
+ * The summaries' SQL: what the reference read service's lib/summary.ts
+ * selects, one statement per group, ordered as the reference orders it
+ * (the order of a geometric mean's sum) but bytewise (COLLATE "C",
+ * whatever the database's collation: benchingest(8)), ties broken by
+ * commit.
+ *
+ * Costs: a query group walks its series on query_measurements_series_idx
+ * (two index descents per series); compression times and sizes walk
+ * commits newest first to the first one with a vortex/parquet pair
+ * (compression_*_commit_idx), then read that timestamp's rows; random
+ * access, per dataset, walks commits newest first to the first with a
+ * positive row (random_access_times_positive_idx).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "summary_sql.h"
+
+/*
+ * Per series (query_idx, engine, format) of the group with a positive
+ * value, its newest positive value: stamped rows by commit_timestamp,
+ * else unstamped rows by their commit's timestamp; ties (one timestamp,
+ * two commits) to the greater commit_sha.  The successor of a series is
+ * the first row of three single-inequality branches, each an index
+ * descent, as in the reference.  %1$s: the group's pins, %2$s: the
+ * index order.
+ */
+#define QUERY_SQL \
+	"WITH RECURSIVE series AS (" \
+	"(SELECT q.query_idx, q.engine, q.format FROM query_measurements q " \
+	"WHERE %1$s AND q.value_ns > 0 ORDER BY %2$s LIMIT 1) " \
+	"UNION ALL " \
+	"SELECT n.query_idx, n.engine, n.format FROM series s " \
+	"CROSS JOIN LATERAL (" \
+	"(SELECT 1 AS br, q.query_idx, q.engine, q.format " \
+	"FROM query_measurements q WHERE %1$s AND q.query_idx = s.query_idx " \
+	"AND q.engine = s.engine AND q.format > s.format AND q.value_ns > 0 " \
+	"ORDER BY %2$s LIMIT 1) " \
+	"UNION ALL " \
+	"(SELECT 2, q.query_idx, q.engine, q.format " \
+	"FROM query_measurements q WHERE %1$s AND q.query_idx = s.query_idx " \
+	"AND q.engine > s.engine AND q.value_ns > 0 ORDER BY %2$s LIMIT 1) " \
+	"UNION ALL " \
+	"(SELECT 3, q.query_idx, q.engine, q.format " \
+	"FROM query_measurements q WHERE %1$s AND q.query_idx > s.query_idx " \
+	"AND q.value_ns > 0 ORDER BY %2$s LIMIT 1) " \
+	"ORDER BY br LIMIT 1) n) " \
+	"SELECT s.query_idx, s.engine || ':' || s.format, l.v " \
+	"FROM series s CROSS JOIN LATERAL (" \
+	"(SELECT 1 AS br, q.value_ns::float8 AS v FROM query_measurements q " \
+	"WHERE %1$s AND q.query_idx = s.query_idx AND q.engine = s.engine " \
+	"AND q.format = s.format AND q.value_ns > 0 " \
+	"AND q.commit_timestamp IS NOT NULL " \
+	"ORDER BY %2$s, q.commit_timestamp DESC, q.commit_sha DESC LIMIT 1) " \
+	"UNION ALL " \
+	"(SELECT 2, q.value_ns::float8 FROM query_measurements q " \
+	"LEFT JOIN commits c ON c.commit_sha = q.commit_sha " \
+	"WHERE %1$s AND q.query_idx = s.query_idx AND q.engine = s.engine " \
+	"AND q.format = s.format AND q.value_ns > 0 " \
+	"AND q.commit_timestamp IS NULL " \
+	"ORDER BY c.timestamp DESC NULLS LAST, q.commit_sha DESC LIMIT 1) " \
+	"ORDER BY br LIMIT 1) l " \
+	"ORDER BY s.query_idx, (s.engine || ':' || s.format) COLLATE \"C\""
+
+static const char query_index_order[] =
+	"q.dataset, q.dataset_variant, q.scale_factor, q.storage, "
+	"q.query_idx, q.engine, q.format";
+
+/*
+ * The vortex-file-compressed/parquet pairs of one commit, dataset,
+ * variant (and op) with both values positive, wide tables left out.
+ */
+#define PAIRS(table, value, op) \
+	"FROM " table " v JOIN " table " p ON p.commit_sha = v.commit_sha " \
+	"AND p.dataset = v.dataset " \
+	"AND p.dataset_variant IS NOT DISTINCT FROM v.dataset_variant " op \
+	"WHERE v.format = 'vortex-file-compressed' AND p.format = 'parquet' " \
+	"AND v." value " > 0 AND p." value " > 0 " \
+	"AND lower(v.dataset) NOT LIKE '%wide table%' "
+
+#define CT_PAIRS \
+	PAIRS("compression_times", "value_ns", "AND p.op = v.op ")
+#define CS_PAIRS	PAIRS("compression_sizes", "value_bytes", "")
+
+/* The newest commit timestamp with a pair of op (a literal). */
+#define CT_LATEST(op) \
+	"(SELECT c.timestamp FROM commits c WHERE EXISTS (SELECT 1 " \
+	CT_PAIRS "AND v.commit_sha = c.commit_sha AND v.op = " op ") " \
+	"ORDER BY c.timestamp DESC LIMIT 1)"
+
+/*
+ * (op, parquet/vortex time) at the newest timestamp with an encode pair,
+ * else with a decode pair: decode ratios at the encode pairs' timestamp.
+ */
+static const char compression_sql[] =
+	"SELECT v.op, p.value_ns::float8 / v.value_ns::float8 "
+	CT_PAIRS "AND v.op IN ('encode', 'decode') AND v.commit_sha IN "
+	"(SELECT commit_sha FROM commits WHERE timestamp = COALESCE("
+	CT_LATEST("'encode'") ", " CT_LATEST("'decode'") ")) "
+	"ORDER BY v.dataset COLLATE \"C\", "
+	"v.dataset_variant COLLATE \"C\" NULLS FIRST, v.commit_sha";
+
+/* vortex/parquet sizes at the newest timestamp with a pair. */
+static const char compression_size_sql[] =
+	"SELECT v.value_bytes::float8 / p.value_bytes::float8 " CS_PAIRS
+	"AND v.commit_sha IN (SELECT commit_sha FROM commits WHERE "
+	"timestamp = (SELECT c.timestamp FROM commits c WHERE EXISTS "
+	"(SELECT 1 " CS_PAIRS "AND v.commit_sha = c.commit_sha) "
+	"ORDER BY c.timestamp DESC LIMIT 1)) "
+	"ORDER BY v.dataset COLLATE \"C\", "
+	"v.dataset_variant COLLATE \"C\" NULLS FIRST, v.commit_sha";
+
+/*
+ * Per dataset of $1 (the group's charts, in order), its positive rows at
+ * the newest timestamp it has any: (position in $1, format, time).
+ */
+static const char random_access_sql[] =
+	"SELECT d.ord, r.format, r.value_ns::float8 "
+	"FROM unnest($1::text[]) WITH ORDINALITY AS d(dataset, ord) "
+	"CROSS JOIN LATERAL (SELECT c.timestamp FROM commits c WHERE EXISTS "
+	"(SELECT 1 FROM random_access_times r WHERE r.commit_sha = "
+	"c.commit_sha AND r.dataset = d.dataset AND r.value_ns > 0) "
+	"ORDER BY c.timestamp DESC LIMIT 1) l "
+	"JOIN commits c ON c.timestamp = l.timestamp "
+	"JOIN random_access_times r ON r.commit_sha = c.commit_sha "
+	"AND r.dataset = d.dataset AND r.value_ns > 0 "
+	"ORDER BY d.ord";
+
+static double
+value_at(PGresult *res, int row, int col)
+{
+	return strtod(PQgetvalue(res, row, col), NULL);
+}
+
+/* Pins on the group's dataset, variant, scale factor and storage. */
+static int
+query_summary(struct db *db, const struct chart_key *group,
+    struct summary *s, struct api_error *err)
+{
+	const struct dim_value *v = group->values;
+	const char *params[4];
+	struct strbuf pins = { 0 }, sql = { 0 };
+	struct summary_row *rows = NULL;
+	PGresult *res = NULL;
+	int nparams = 2, i, n, rc = -1;
+
+	if (!summary_query_dataset(v[0].text))
+		return 0;
+	params[0] = v[0].text;
+	params[1] = v[3].text;
+	sb_str(&pins, "q.dataset = $1 AND q.storage = $2");
+	if (v[1].null)
+		sb_str(&pins, " AND q.dataset_variant IS NULL");
+	else {
+		params[nparams++] = v[1].text;
+		sb_printf(&pins, " AND q.dataset_variant = $%d", nparams);
+	}
+	if (v[2].null)
+		sb_str(&pins, " AND q.scale_factor IS NULL");
+	else {
+		params[nparams++] = v[2].text;
+		sb_printf(&pins, " AND q.scale_factor = $%d", nparams);
+	}
+	if (!pins.failed)
+		sb_printf(&sql, QUERY_SQL, pins.data, query_index_order);
+	if (pins.failed || sql.failed) {
+		api_error_oom(err);
+		goto out;
+	}
+	if ((res = db_read_query(db, sql.data, nparams, params, err)) == NULL)
+		goto out;
+	n = PQntuples(res);
+	if (n > 0 && (rows = calloc((size_t)n, sizeof(*rows))) == NULL) {
+		api_error_oom(err);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		rows[i].query_idx = (int)strtol(PQgetvalue(res, i, 0), NULL,
+		    10);
+		rows[i].name = PQgetvalue(res, i, 1);
+		rows[i].value = value_at(res, i, 2);
+	}
+	if ((rc = summary_query(s, rows, (size_t)n)) == -1)
+		api_error_oom(err);
+out:
+	free(rows);
+	PQclear(res);
+	sb_free(&pins);
+	sb_free(&sql);
+	return rc;
+}
+
+static int
+compression_summary(struct db *db, bool sizes, struct summary *s,
+    struct api_error *err)
+{
+	PGresult *res;
+	double *encode = NULL, *decode = NULL;
+	size_t ne = 0, nd = 0;
+	int i, n, rc = -1;
+
+	if ((res = db_read_query(db, sizes ? compression_size_sql :
+	    compression_sql, 0, NULL, err)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	if (n > 0 && ((encode = calloc((size_t)n, sizeof(double))) == NULL ||
+	    (decode = calloc((size_t)n, sizeof(double))) == NULL)) {
+		api_error_oom(err);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (sizes)
+			encode[ne++] = value_at(res, i, 0);
+		else if (strcmp(PQgetvalue(res, i, 0), "encode") == 0)
+			encode[ne++] = value_at(res, i, 1);
+		else
+			decode[nd++] = value_at(res, i, 1);
+	if (sizes)
+		summary_compression_size(s, encode, ne);
+	else
+		summary_compression(s, encode, ne, decode, nd);
+	rc = 0;
+out:
+	free(encode);
+	free(decode);
+	PQclear(res);
+	return rc;
+}
+
+/* A Postgres array literal of the charts' datasets: {"a","b\"c"}. */
+static void
+datasets_array(struct strbuf *sb, const struct chart_key *charts, size_t n)
+{
+	const char *p;
+	size_t i;
+
+	sb_str(sb, "{");
+	for (i = 0; i < n; i++) {
+		sb_str(sb, i ? ",\"" : "\"");
+		for (p = charts[i].values[0].text; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				sb_add(sb, "\\", 1);
+			sb_add(sb, p, 1);
+		}
+		sb_str(sb, "\"");
+	}
+	sb_str(sb, "}");
+}
+
+/* The first chart, in order, with positive rows: its newest ones. */
+static int
+random_access_summary(struct db *db, const struct chart_key *charts,
+    size_t ncharts, struct summary *s, struct api_error *err)
+{
+	struct strbuf array = { 0 };
+	struct summary_row *rows = NULL;
+	PGresult *res = NULL;
+	const char *param;
+	int i, n, first = 0, rc = -1;
+
+	datasets_array(&array, charts, ncharts);
+	if (array.failed) {
+		api_error_oom(err);
+		goto out;
+	}
+	param = array.data;
+	if ((res = db_read_query(db, random_access_sql, 1, &param, err)) ==
+	    NULL)
+		goto out;
+	n = PQntuples(res);
+	if (n > 0 && (rows = calloc((size_t)n, sizeof(*rows))) == NULL) {
+		api_error_oom(err);
+		goto out;
+	}
+	for (i = 0; i < n && strcmp(PQgetvalue(res, i, 0),
+	    PQgetvalue(res, 0, 0)) == 0; i++) {
+		rows[first].name = PQgetvalue(res, i, 1);
+		rows[first].value = value_at(res, i, 2);
+		first++;
+	}
+	if ((rc = summary_random_access(s, rows, (size_t)first)) == -1)
+		api_error_oom(err);
+out:
+	free(rows);
+	PQclear(res);
+	sb_free(&array);
+	return rc;
+}
+
+int
+summary_sql_group(struct db *db, const struct chart_key *group,
+    const struct chart_key *charts, size_t ncharts, struct summary *s,
+    struct api_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	switch (group->kind->summary) {
+	case SUMMARY_NONE:
+		return 0;
+	case SUMMARY_QUERY:
+		return query_summary(db, group, s, err);
+	case SUMMARY_COMPRESSION:
+		return compression_summary(db, false, s, err);
+	case SUMMARY_COMPRESSION_SIZE:
+		return compression_summary(db, true, s, err);
+	case SUMMARY_RANDOM_ACCESS:
+		return random_access_summary(db, charts, ncharts, s, err);
+	}
+	return 0;
+}

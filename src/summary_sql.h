@@ -1,0 +1,22 @@
+/*
+ * The rows a group's summary is computed from (summary.h), read inside
+ * the read's snapshot: one statement per group that has a summary, whose
+ * text its chart kind's summary_kind (charts.h) chooses.
+ */
+#ifndef BENCHINGEST_SUMMARY_SQL_H
+#define BENCHINGEST_SUMMARY_SQL_H
+
+#include "charts.h"
+#include "db_read.h"
+#include "summary.h"
+
+/*
+ * The summary of group, whose charts (discover.h, in their order) are
+ * charts[0..ncharts); s->type is SUMMARY_NONE when it has none.  0, or -1
+ * with err filled.
+ */
+int	summary_sql_group(struct db *, const struct chart_key *group,
+	    const struct chart_key *charts, size_t ncharts,
+	    struct summary *s, struct api_error *);
+
+#endif
