@@ -81,12 +81,33 @@ api_order(struct strbuf *sql, const struct chart_kind *kind, size_t from,
 }
 
 /*
+ * " AND m.dim = <to>dim" for the dimensions from..until-1, the value
+ * compared being to's column of the same name, or (to NULL) the walk's
+ * l<j>.v; a nullable one with IS NOT DISTINCT FROM, which no index
+ * serves (no kind pins one so today: they are among the pinned values).
+ */
+static void
+pin_dims(struct strbuf *sql, const struct chart_kind *kind, size_t from,
+    size_t until, const char *to)
+{
+	const struct dim *d;
+	size_t j;
+
+	for (j = from; j < until; j++) {
+		d = &kind->dims[j];
+		sb_printf(sql, " AND m.%s %s ", d->column,
+		    d->type == DIM_STR_OPT ? "IS NOT DISTINCT FROM" : "=");
+		if (to == NULL)
+			sb_printf(sql, "l%zu.v", j);
+		else
+			sb_printf(sql, "%s%s", to, d->column);
+	}
+}
+
+/*
  * Level i of the walk: the distinct values of dimension i under the pins
  * (where) and the values of the levels before it (l<j>.v), one index
- * probe each, in the index's order, then NULL if any row has none.  A
- * nullable dimension pinned by an earlier level is compared with IS NOT
- * DISTINCT FROM, which no index serves: no kind without a series table
- * has one.
+ * probe each, in the index's order, then NULL if any row has none.
  */
 static void
 walk_level(struct strbuf *sql, const struct chart_kind *kind, size_t pinned,
@@ -94,13 +115,9 @@ walk_level(struct strbuf *sql, const struct chart_kind *kind, size_t pinned,
 {
 	const char *table = kind->record->table, *col = kind->dims[i].column;
 	struct strbuf w = { 0 }, order = { 0 };
-	size_t j;
 
 	sb_str(&w, where);
-	for (j = pinned; j < i; j++)
-		sb_printf(&w, " AND m.%s %s l%zu.v", kind->dims[j].column,
-		    kind->dims[j].type == DIM_STR_OPT ?
-		    "IS NOT DISTINCT FROM" : "=", j);
+	pin_dims(&w, kind, pinned, i, NULL);
 	dim_list(&order, kind, 0, i + 1, "m.", ", ");
 	if (w.failed || order.failed)
 		sql->failed = true;
@@ -263,12 +280,8 @@ series_rows_sql(struct strbuf *sql, const struct chart_kind *kind,
 {
 	const char *const *sc;
 	struct strbuf on = { 0 }, order = { 0 };
-	size_t i;
 
-	for (i = pinned; i < kind->ndims; i++)
-		sb_printf(&on, " AND m.%s %s s.%s", kind->dims[i].column,
-		    kind->dims[i].type == DIM_STR_OPT ?
-		    "IS NOT DISTINCT FROM" : "=", kind->dims[i].column);
+	pin_dims(&on, kind, pinned, kind->ndims, "s.");
 	for (sc = kind->series_columns; *sc != NULL; sc++)
 		sb_printf(&on, " AND m.%s = s.%s", *sc, *sc);
 	/* The whole index prefix, so that the planner keeps to the index. */

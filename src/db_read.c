@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -11,8 +10,9 @@
 
 /* A cancelled read's answer is awaited this long before the link is cut. */
 #define CANCEL_GRACE_MS		1000
-/* Rows a cursor fetches at a time. */
-#define CURSOR_BATCH		"4096"
+/* Rows a cursor fetches at a time, as a number and in its FETCH. */
+#define CURSOR_BATCH		4096
+#define CURSOR_FETCH		"FETCH 4096 FROM bi_rows"
 
 int
 db_read_begin(struct db *db, long long timeout_ms, struct api_error *err)
@@ -176,11 +176,11 @@ db_cursor_next(struct db_cursor *c, struct api_error *err)
 	c->batch = NULL;
 	if (c->end)
 		return 0;
-	if ((c->batch = db_read_query(c->db, "FETCH " CURSOR_BATCH
-	    " FROM bi_rows", 0, NULL, err)) == NULL)
+	if ((c->batch = db_read_query(c->db, CURSOR_FETCH, 0, NULL,
+	    err)) == NULL)
 		return -1;
 	c->row = 0;
-	if (PQntuples(c->batch) < atoi(CURSOR_BATCH))
+	if (PQntuples(c->batch) < CURSOR_BATCH)
 		c->end = true;
 	return PQntuples(c->batch) > 0 ? 1 : 0;
 }

@@ -83,9 +83,7 @@ keys(struct db *db, struct chart_key *key, size_t pinned, size_t depth,
 				rc = 0;
 			}
 		}
-		if (rc == -1)
-			rc = api_error_oom(err);
-		else if (!skip && keylist_add(out, key) == -1)
+		if (rc == -1 || (!skip && keylist_add(out, key) == -1))
 			rc = api_error_oom(err);
 		for (d = pinned; d < depth; d++) {
 			free(key->values[d].text);

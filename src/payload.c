@@ -154,7 +154,7 @@ names_intern(struct names *n, PGresult *res, int r, int col,
 			return n->s[i];
 	if (n->n == n->cap) {
 		if ((p = realloc(n->s, (n->cap ? n->cap * 2 : 8) *
-		    sizeof(*p))) == NULL)
+		    sizeof(struct series *))) == NULL)
 			return NULL;
 		n->s = p;
 		n->cap = n->cap ? n->cap * 2 : 8;
@@ -250,7 +250,7 @@ take_values(struct chart_reads *r, const struct chart_key *key, size_t n,
     struct names *names, struct point **pts, size_t *npts,
     struct api_error *err)
 {
-	struct window_commit probe, *hit;
+	struct window_commit probe = { NULL, 0 }, *hit;
 	size_t cap = 0, ncol = key->kind->ndims - r->pinned;
 	const struct series *series;
 	int row, got, tagcol[NTAGS];
