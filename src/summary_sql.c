@@ -5,8 +5,8 @@
  * whatever the database's collation: benchingest(8)), ties broken by
  * commit.
  *
- * Costs: a query group walks its series on query_measurements_series_idx
- * (two index descents per series); compression times and sizes walk
+ * Costs: a query group reads its series' rows of query_series (one index
+ * range; the newest positive value of each is kept there by triggers); compression times and sizes walk
  * commits newest first to the first one with a vortex/parquet pair
  * (compression_*_commit_idx), then read that timestamp's rows; random
  * access, per dataset, walks commits newest first to the first with a
@@ -20,53 +20,25 @@
 
 /*
  * Per series (query_idx, engine, format) of the group with a positive
- * value, its newest positive value: stamped rows by commit_timestamp,
- * else unstamped rows by their commit's timestamp; ties (one timestamp,
- * two commits) to the greater commit_sha.  The successor of a series is
- * the first row of three single-inequality branches, each an index
- * descent, as in the reference.  %1$s: the group's pins, %2$s: the
- * index order.
+ * value, its newest positive value: stamped rows by commit_timestamp
+ * (query_series keeps it: latest_value, ties to the greater commit_sha),
+ * else unstamped rows by their commit's timestamp, ties to the greater
+ * commit_sha, read from query_measurements for such a series alone
+ * (query_measurements_unstamped_idx).  %1$s: the group's pins on
+ * query_series (q), %2$s: the same on query_measurements (m).
  */
 #define QUERY_SQL \
-	"WITH RECURSIVE series AS (" \
-	"(SELECT q.query_idx, q.engine, q.format FROM query_measurements q " \
-	"WHERE %1$s AND q.value_ns > 0 ORDER BY %2$s LIMIT 1) " \
-	"UNION ALL " \
-	"SELECT n.query_idx, n.engine, n.format FROM series s " \
-	"CROSS JOIN LATERAL (" \
-	"(SELECT 1 AS br, q.query_idx, q.engine, q.format " \
-	"FROM query_measurements q WHERE %1$s AND q.query_idx = s.query_idx " \
-	"AND q.engine = s.engine AND q.format > s.format AND q.value_ns > 0 " \
-	"ORDER BY %2$s LIMIT 1) " \
-	"UNION ALL " \
-	"(SELECT 2, q.query_idx, q.engine, q.format " \
-	"FROM query_measurements q WHERE %1$s AND q.query_idx = s.query_idx " \
-	"AND q.engine > s.engine AND q.value_ns > 0 ORDER BY %2$s LIMIT 1) " \
-	"UNION ALL " \
-	"(SELECT 3, q.query_idx, q.engine, q.format " \
-	"FROM query_measurements q WHERE %1$s AND q.query_idx > s.query_idx " \
-	"AND q.value_ns > 0 ORDER BY %2$s LIMIT 1) " \
-	"ORDER BY br LIMIT 1) n) " \
-	"SELECT s.query_idx, s.engine || ':' || s.format, l.v " \
-	"FROM series s CROSS JOIN LATERAL (" \
-	"(SELECT 1 AS br, q.value_ns::float8 AS v FROM query_measurements q " \
-	"WHERE %1$s AND q.query_idx = s.query_idx AND q.engine = s.engine " \
-	"AND q.format = s.format AND q.value_ns > 0 " \
-	"AND q.commit_timestamp IS NOT NULL " \
-	"ORDER BY %2$s, q.commit_timestamp DESC, q.commit_sha DESC LIMIT 1) " \
-	"UNION ALL " \
-	"(SELECT 2, q.value_ns::float8 FROM query_measurements q " \
-	"LEFT JOIN commits c ON c.commit_sha = q.commit_sha " \
-	"WHERE %1$s AND q.query_idx = s.query_idx AND q.engine = s.engine " \
-	"AND q.format = s.format AND q.value_ns > 0 " \
-	"AND q.commit_timestamp IS NULL " \
-	"ORDER BY c.timestamp DESC NULLS LAST, q.commit_sha DESC LIMIT 1) " \
-	"ORDER BY br LIMIT 1) l " \
-	"ORDER BY s.query_idx, (s.engine || ':' || s.format) COLLATE \"C\""
-
-static const char query_index_order[] =
-	"q.dataset, q.dataset_variant, q.scale_factor, q.storage, "
-	"q.query_idx, q.engine, q.format";
+	"SELECT q.query_idx, q.engine || ':' || q.format, " \
+	"COALESCE(q.latest_value::float8, (SELECT m.value_ns::float8 " \
+	"FROM query_measurements m " \
+	"LEFT JOIN commits c ON c.commit_sha = m.commit_sha " \
+	"WHERE %2$s AND m.query_idx = q.query_idx AND m.engine = q.engine " \
+	"AND m.format = q.format AND m.value_ns > 0 " \
+	"AND m.commit_timestamp IS NULL " \
+	"ORDER BY c.timestamp DESC NULLS LAST, m.commit_sha DESC LIMIT 1)) " \
+	"FROM query_series q WHERE %1$s " \
+	"AND (q.latest_id IS NOT NULL OR q.unstamped_positive > 0) " \
+	"ORDER BY q.query_idx, (q.engine || ':' || q.format) COLLATE \"C\""
 
 /*
  * The vortex-file-compressed/parquet pairs of one commit, dataset,
@@ -134,38 +106,51 @@ value_at(PGresult *res, int row, int col)
 	return strtod(PQgetvalue(res, row, col), NULL);
 }
 
-/* Pins on the group's dataset, variant, scale factor and storage. */
+/*
+ * The group's pins on the columns of alias a: dataset $1, storage $2,
+ * then variant and scale factor, each IS NULL or the next $n (params,
+ * *nparams: 2 on entry; the same for every alias).
+ */
+static void
+group_pins(struct strbuf *pins, const struct dim_value *v, const char *a,
+    const char **params, int *nparams)
+{
+	*nparams = 2;
+	params[0] = v[0].text;
+	params[1] = v[3].text;
+	sb_printf(pins, "%1$s.dataset = $1 AND %1$s.storage = $2", a);
+	if (v[1].null)
+		sb_printf(pins, " AND %s.dataset_variant IS NULL", a);
+	else {
+		params[(*nparams)++] = v[1].text;
+		sb_printf(pins, " AND %s.dataset_variant = $%d", a, *nparams);
+	}
+	if (v[2].null)
+		sb_printf(pins, " AND %s.scale_factor IS NULL", a);
+	else {
+		params[(*nparams)++] = v[2].text;
+		sb_printf(pins, " AND %s.scale_factor = $%d", a, *nparams);
+	}
+}
+
 static int
 query_summary(struct db *db, const struct chart_key *group,
     struct summary *s, struct api_error *err)
 {
 	const struct dim_value *v = group->values;
 	const char *params[4];
-	struct strbuf pins = { 0 }, sql = { 0 };
+	struct strbuf pins = { 0 }, mpins = { 0 }, sql = { 0 };
 	struct summary_row *rows = NULL;
 	PGresult *res = NULL;
-	int nparams = 2, i, n, rc = -1;
+	int nparams, i, n, rc = -1;
 
 	if (!summary_query_dataset(v[0].text))
 		return 0;
-	params[0] = v[0].text;
-	params[1] = v[3].text;
-	sb_str(&pins, "q.dataset = $1 AND q.storage = $2");
-	if (v[1].null)
-		sb_str(&pins, " AND q.dataset_variant IS NULL");
-	else {
-		params[nparams++] = v[1].text;
-		sb_printf(&pins, " AND q.dataset_variant = $%d", nparams);
-	}
-	if (v[2].null)
-		sb_str(&pins, " AND q.scale_factor IS NULL");
-	else {
-		params[nparams++] = v[2].text;
-		sb_printf(&pins, " AND q.scale_factor = $%d", nparams);
-	}
-	if (!pins.failed)
-		sb_printf(&sql, QUERY_SQL, pins.data, query_index_order);
-	if (pins.failed || sql.failed) {
+	group_pins(&pins, v, "q", params, &nparams);
+	group_pins(&mpins, v, "m", params, &nparams);
+	if (!pins.failed && !mpins.failed)
+		sb_printf(&sql, QUERY_SQL, pins.data, mpins.data);
+	if (pins.failed || mpins.failed || sql.failed) {
 		api_error_oom(err);
 		goto out;
 	}
@@ -188,6 +173,7 @@ out:
 	free(rows);
 	PQclear(res);
 	sb_free(&pins);
+	sb_free(&mpins);
 	sb_free(&sql);
 	return rc;
 }
