@@ -28,15 +28,19 @@ groups_free(struct group *g, size_t n)
 	free(g);
 }
 
-/* Name, description and summary of g, whose key and charts are there. */
+/*
+ * Name, description and summary of g, whose key and charts are there;
+ * its query summary from pre if not NULL.
+ */
 static int
-group_fill(struct db *db, struct group *g, struct api_error *err)
+group_fill(struct db *db, struct group *g, const struct summary_prefetch *pre,
+    struct api_error *err)
 {
 	if ((g->name = chart_group_name(&g->key)) == NULL ||
 	    group_description(g->name, &g->description) == -1)
 		return api_error_oom(err);
 	return summary_sql_group(db, &g->key, g->charts.keys, g->charts.n,
-	    &g->summary, err);
+	    pre, &g->summary, err);
 }
 
 int
@@ -48,7 +52,7 @@ group_one(struct db *db, const struct chart_key *key, struct group *g,
 		return api_error_oom(err);
 	if (discover_charts(db, key, &g->charts, err) == -1)
 		return -1;
-	return g->charts.n == 0 ? 0 : group_fill(db, g, err);
+	return g->charts.n == 0 ? 0 : group_fill(db, g, NULL, err);
 }
 
 /*
@@ -57,8 +61,9 @@ group_one(struct db *db, const struct chart_key *key, struct group *g,
  * groups' charts are consecutive.
  */
 static int
-add_kind(struct db *db, const struct chart_kind *kind, struct group **out,
-    size_t *n, struct api_error *err)
+add_kind(struct db *db, const struct chart_kind *kind,
+    const struct summary_prefetch *pre, struct group **out, size_t *n,
+    struct api_error *err)
 {
 	struct keylist charts = { 0 };
 	struct group *p, *g;
@@ -85,7 +90,7 @@ add_kind(struct db *db, const struct chart_kind *kind, struct group **out,
 				;
 			if (k < j)
 				api_error_oom(err);
-			else if (group_fill(db, g, err) == 0) {
+			else if (group_fill(db, g, pre, err) == 0) {
 				(*n)++;
 				continue;
 			}
@@ -143,13 +148,17 @@ int
 groups_all(struct db *db, struct group **out, size_t *n,
     struct api_error *err)
 {
+	struct summary_prefetch pre = { NULL };
 	size_t k;
-	int rc = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
+	/* Every query group's summary rows in one statement. */
+	rc = summary_sql_prefetch(db, &pre, err);
 	for (k = 0; k < KIND_COUNT && rc == 0; k++)
-		rc = add_kind(db, &chart_kinds[k], out, n, err);
+		rc = add_kind(db, &chart_kinds[k], &pre, out, n, err);
+	summary_prefetch_free(&pre);
 	if (rc == 0 && sort_groups(*out, *n) == -1)
 		rc = api_error_oom(err);
 	if (rc == -1) {
