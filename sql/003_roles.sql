@@ -1,6 +1,7 @@
 -- Least-privilege roles (doc/ingest-api.md §7).  bench_ingest, which
 -- benchingest connects as, may read, insert and update the tables and
 -- nothing else: no DELETE, no TRUNCATE, no DDL.  bench_read may only read.
+-- (Both may also read the derived query_series: 005_query_series.sql.)
 -- Passwords are the administrator's to set (ALTER ROLE ... PASSWORD).
 
 DO $$

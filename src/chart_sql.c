@@ -42,49 +42,143 @@ key_conditions(struct strbuf *sql, const struct chart_key *key, size_t n,
 	}
 }
 
-/* "dataset, dataset_variant, ...": the first n columns, index order. */
+/* "m.dataset, m.dataset_variant, ...": columns from..until of kind. */
 static void
-key_columns(struct strbuf *sql, const struct chart_kind *kind, size_t n)
+dim_list(struct strbuf *sql, const struct chart_kind *kind, size_t from,
+    size_t until, const char *alias, const char *sep)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		sb_printf(sql, "%s%s", i ? ", " : "", kind->dims[i].column);
+	for (i = from; i < until; i++)
+		sb_printf(sql, "%s%s%s", i > from ? sep : "", alias,
+		    kind->dims[i].column);
 }
 
-/* A skip scan: one index probe per value, never a pass over the table. */
+/*
+ * The keys' order, the reference read service's (chart_key_cmp()): by
+ * dimension, null first, text bytewise whatever the collation; over alias's columns, or (alias NULL) the walk's output
+ * columns l<from>.v .. l<until-1>.v.  Nothing when from == until.
+ */
+static void
+api_order(struct strbuf *sql, const struct chart_kind *kind, size_t from,
+    size_t until, const char *alias)
+{
+	const struct dim *d;
+	size_t i;
+
+	if (from < until)
+		sb_str(sql, " ORDER BY ");
+	for (i = from; i < until; i++) {
+		d = &kind->dims[i];
+		if (alias == NULL)
+			sb_printf(sql, "%sl%zu.v", i > from ? ", " : "", i);
+		else
+			sb_printf(sql, "%s%s%s", i > from ? ", " : "", alias,
+			    d->column);
+		sb_printf(sql, "%s NULLS FIRST", d->type == DIM_STR ||
+		    d->type == DIM_STR_OPT ? " COLLATE \"C\"" : "");
+	}
+}
+
+/*
+ * " AND m.dim = <to>dim" for the dimensions from..until-1, the value
+ * compared being to's column of the same name, or (to NULL) the walk's
+ * l<j>.v; a nullable one with IS NOT DISTINCT FROM, which no index
+ * serves (no kind pins one so today: they are among the pinned values).
+ */
+static void
+pin_dims(struct strbuf *sql, const struct chart_kind *kind, size_t from,
+    size_t until, const char *to)
+{
+	const struct dim *d;
+	size_t j;
+
+	for (j = from; j < until; j++) {
+		d = &kind->dims[j];
+		sb_printf(sql, " AND m.%s %s ", d->column,
+		    d->type == DIM_STR_OPT ? "IS NOT DISTINCT FROM" : "=");
+		if (to == NULL)
+			sb_printf(sql, "l%zu.v", j);
+		else
+			sb_printf(sql, "%s%s", to, d->column);
+	}
+}
+
+/*
+ * Level i of the walk: the distinct values of dimension i under the pins
+ * (where) and the values of the levels before it (l<j>.v), one index
+ * probe each, in the index's order, then NULL if any row has none.
+ */
+static void
+walk_level(struct strbuf *sql, const struct chart_kind *kind, size_t pinned,
+    size_t i, const char *where)
+{
+	const char *table = kind->record->table, *col = kind->dims[i].column;
+	struct strbuf w = { 0 }, order = { 0 };
+
+	sb_str(&w, where);
+	pin_dims(&w, kind, pinned, i, NULL);
+	dim_list(&order, kind, 0, i + 1, "m.", ", ");
+	if (w.failed || order.failed)
+		sql->failed = true;
+	sb_printf(sql, "(WITH RECURSIVE s(v) AS ((SELECT m.%s FROM %s m "
+	    "WHERE %s AND m.%s IS NOT NULL ORDER BY %s LIMIT 1) UNION ALL "
+	    "SELECT (SELECT m.%s FROM %s m WHERE %s AND m.%s > s.v "
+	    "ORDER BY %s LIMIT 1) FROM s WHERE s.v IS NOT NULL) "
+	    "SELECT v FROM s WHERE v IS NOT NULL", col, table, w.data, col,
+	    order.data, col, table, w.data, col, order.data);
+	if (kind->dims[i].type == DIM_STR_OPT)
+		sb_printf(sql, " UNION ALL SELECT NULL::text WHERE EXISTS "
+		    "(SELECT 1 FROM %s m WHERE %s AND m.%s IS NULL)", table,
+		    w.data, col);
+	sb_printf(sql, ") l%zu(v)", i);
+	sb_free(&w);
+	sb_free(&order);
+}
+
+/*
+ * The distinct values of dimensions pinned..depth-1 under the first
+ * `pinned` values of key, in the read API's order.  From the kind's
+ * series table, if it has one (a few rows per chart); else a walk, one
+ * LATERAL level per dimension.
+ */
 PGresult *
-chart_sql_distinct(struct db *db, const struct chart_key *key, size_t depth,
-    struct api_error *err)
+chart_sql_keys(struct db *db, const struct chart_key *key, size_t pinned,
+    size_t depth, struct api_error *err)
 {
 	const struct chart_kind *kind = key->kind;
-	const char *col = kind->dims[depth].column;
 	const char *params[CHART_MAX_DIMS];
-	struct strbuf sql = { 0 }, where = { 0 }, order = { 0 };
+	struct strbuf sql = { 0 }, where = { 0 };
 	PGresult *res = NULL;
 	int nparams = 0;
+	size_t i;
 
-	key_conditions(&where, key, depth, "", params, &nparams);
-	key_columns(&order, kind, depth + 1);
-	sb_printf(&sql, "WITH RECURSIVE s(v, i) AS ((SELECT %s, 1 FROM %s "
-	    "WHERE %s AND %s IS NOT NULL ORDER BY %s LIMIT 1) UNION ALL "
-	    "SELECT (SELECT %s FROM %s WHERE %s AND %s > s.v ORDER BY %s "
-	    "LIMIT 1), s.i + 1 FROM s WHERE s.v IS NOT NULL) "
-	    "SELECT v::text, i FROM s WHERE v IS NOT NULL",
-	    col, kind->record->table, where.data, col, order.data,
-	    col, kind->record->table, where.data, col, order.data);
-	if (kind->dims[depth].type == DIM_STR_OPT)
-		sb_printf(&sql, " UNION ALL SELECT NULL, 2147483647 WHERE "
-		    "EXISTS (SELECT 1 FROM %s WHERE %s AND %s IS NULL)",
-		    kind->record->table, where.data, col);
-	sb_str(&sql, " ORDER BY 2");
-	if (sql.failed || where.failed || order.failed)
+	key_conditions(&where, key, pinned, "m.", params, &nparams);
+	if (kind->series_table != NULL) {
+		sb_str(&sql, "SELECT ");
+		dim_list(&sql, kind, pinned, depth, "m.", ", ");
+		sb_printf(&sql, " FROM %s m WHERE %s GROUP BY ",
+		    kind->series_table, where.data);
+		dim_list(&sql, kind, pinned, depth, "m.", ", ");
+		api_order(&sql, kind, pinned, depth, "m.");
+	} else {
+		sb_str(&sql, "SELECT ");
+		for (i = pinned; i < depth; i++)
+			sb_printf(&sql, "%sl%zu.v", i > pinned ? ", " : "", i);
+		sb_str(&sql, " FROM ");
+		for (i = pinned; i < depth; i++) {
+			if (i > pinned)
+				sb_str(&sql, " CROSS JOIN LATERAL ");
+			walk_level(&sql, kind, pinned, i, where.data);
+		}
+		api_order(&sql, kind, pinned, depth, NULL);
+	}
+	if (sql.failed || where.failed)
 		api_error_oom(err);
 	else
 		res = db_read_query(db, sql.data, nparams, params, err);
 	sb_free(&sql);
 	sb_free(&where);
-	sb_free(&order);
 	return res;
 }
 
@@ -96,119 +190,181 @@ chart_sql_distinct(struct db *db, const struct chart_key *key, size_t depth,
  * value itself.
  */
 static void
-series_name_sql(struct strbuf *sql, const struct chart_kind *kind)
+series_name_sql(struct strbuf *sql, const struct chart_kind *kind,
+    const char *a)
 {
 	const char *const *col;
 
 	if (kind->series_columns[1] == NULL) {
-		sb_printf(sql, "m.%s", kind->series_columns[0]);
+		sb_printf(sql, "%s%s", a, kind->series_columns[0]);
 		return;
 	}
 	for (col = kind->series_columns; *col != NULL; col++)
-		sb_printf(sql, "%sCASE WHEN strpos(m.%s, ':') > 0 THEN "
-		    "replace(replace(m.%s, E'\\\\', E'\\\\\\\\'), ':', "
-		    "E'\\\\:') ELSE m.%s END", col == kind->series_columns ?
-		    "" : " || ':' || ", *col, *col, *col);
+		sb_printf(sql, "%sCASE WHEN strpos(%s%s, ':') > 0 THEN "
+		    "replace(replace(%s%s, E'\\\\', E'\\\\\\\\'), ':', "
+		    "E'\\\\:') ELSE %s%s END", col == kind->series_columns ?
+		    "" : " || ':' || ", a, *col, a, *col, a, *col);
 }
 
-/*
- * The earliest commit_timestamp of a chart whose index ends in its series
- * columns and commit_timestamp DESC: a skip scan over the series, then one
- * backward probe per series, rather than a pass over every row.  ORDER BY
- * names every index column up to the one sought, because only then does
- * the planner follow the index (IS NULL does not fix a column for it).
- */
-static void
-earliest_by_series_sql(struct strbuf *sql, const struct chart_kind *kind,
-    const char *where)
+/* The commit time of a row of kind (m): its own stamp, or its commit's. */
+static const char *
+row_time(const struct chart_kind *kind)
 {
-	const char *const *sc = kind->series_columns;
-	struct strbuf cols = { 0 }, prev = { 0 }, order = { 0 }, back = { 0 };
-	size_t i;
-
-	for (i = 0; i < kind->ndims; i++) {
-		sb_printf(&order, "m.%s, ", kind->dims[i].column);
-		sb_printf(&back, "m.%s DESC, ", kind->dims[i].column);
-	}
-	for (i = 0; sc[i] != NULL; i++) {
-		sb_printf(&cols, "%sm.%s", i ? ", " : "", sc[i]);
-		sb_printf(&prev, "%ss.%s", i ? ", " : "", sc[i]);
-		sb_printf(&order, "%sm.%s", i ? ", " : "", sc[i]);
-		sb_printf(&back, "m.%s DESC, ", sc[i]);
-	}
-	if (cols.failed || prev.failed || order.failed || back.failed)
-		sql->failed = true;
-	else
-		sb_printf(sql, "WITH RECURSIVE s AS ((SELECT %s FROM %s m "
-		    "WHERE %s ORDER BY %s LIMIT 1) UNION ALL SELECT n.* FROM s "
-		    "CROSS JOIN LATERAL (SELECT %s FROM %s m WHERE %s AND "
-		    "(%s) > (%s) ORDER BY %s LIMIT 1) n) "
-		    "SELECT min(x.t) FROM s CROSS JOIN LATERAL "
-		    "(SELECT m.commit_timestamp AS t FROM %s m WHERE %s AND "
-		    "(%s) = (%s) AND m.commit_timestamp IS NOT NULL "
-		    "ORDER BY %sm.commit_timestamp LIMIT 1) x",
-		    cols.data, kind->record->table, where, order.data,
-		    cols.data, kind->record->table, where, cols.data, prev.data,
-		    order.data, kind->record->table, where, cols.data, prev.data,
-		    back.data);
-	sb_free(&cols);
-	sb_free(&prev);
-	sb_free(&order);
-	sb_free(&back);
+	return chart_has_commit_timestamp(kind) ? "m.commit_timestamp" :
+	    "c.timestamp";
 }
 
-/*
- * A query over one chart's rows by their commit's timestamp: the earliest
- * (values false), or from `since` on (NULL: all of them) its series,
- * commit sha, value and series columns.
- * Kinds that carry the timestamp are read alone, others joined to commits.
- */
-static PGresult *
-chart_query(struct db *db, const struct chart_key *key, bool values,
-    const char *since, struct api_error *err)
+/* What row_time() needs after "FROM table m". */
+static const char *
+row_time_join(const struct chart_kind *kind)
+{
+	return chart_has_commit_timestamp(kind) ? "" :
+	    " JOIN commits c ON c.commit_sha = m.commit_sha";
+}
+
+PGresult *
+chart_sql_earliest(struct db *db, const struct chart_key *key,
+    size_t pinned, struct api_error *err)
 {
 	const struct chart_kind *kind = key->kind;
-	const char *params[CHART_MAX_DIMS + 1];
-	const char *const *col;
+	const char *params[CHART_MAX_DIMS];
 	struct strbuf sql = { 0 }, where = { 0 };
 	PGresult *res = NULL;
 	int nparams = 0;
 
-	key_conditions(&where, key, kind->ndims, "m.", params, &nparams);
-	if (where.failed) {
-		api_error_oom(err);
-		goto out;
-	}
-	if (values) {
-		sb_str(&sql, "SELECT ");
-		series_name_sql(&sql, kind);
-		sb_printf(&sql, ", m.commit_sha, m.%s", kind->value_column);
-		for (col = kind->series_columns; *col != NULL; col++)
-			sb_printf(&sql, ", m.%s", *col);
-		sb_printf(&sql, " FROM %s m%s WHERE %s", kind->record->table,
-		    since == NULL || chart_has_commit_timestamp(kind) ? "" :
-		    " JOIN commits c ON c.commit_sha = m.commit_sha",
+	key_conditions(&where, key, pinned, "m.", params, &nparams);
+	sb_str(&sql, "SELECT ");
+	dim_list(&sql, kind, pinned, kind->ndims, "m.", ", ");
+	if (kind->series_table != NULL)
+		sb_printf(&sql, "%smin(m.first_timestamp) FROM %s m WHERE %s",
+		    pinned < kind->ndims ? ", " : "", kind->series_table,
 		    where.data);
-		if (since != NULL) {
-			params[nparams++] = since;
-			sb_printf(&sql, " AND %s >= $%d::timestamptz",
-			    chart_has_commit_timestamp(kind) ?
-			    "m.commit_timestamp" : "c.timestamp", nparams);
-		}
-	} else if (chart_has_commit_timestamp(kind))
-		earliest_by_series_sql(&sql, kind, where.data);
 	else
-		sb_printf(&sql, "SELECT min(c.timestamp) FROM %s m JOIN commits "
-		    "c ON c.commit_sha = m.commit_sha WHERE %s", kind->record->table,
-		    where.data);
-	if (sql.failed)
+		sb_printf(&sql, "%smin(%s) FROM %s m%s WHERE %s",
+		    pinned < kind->ndims ? ", " : "", row_time(kind),
+		    kind->record->table, row_time_join(kind), where.data);
+	if (pinned < kind->ndims) {
+		sb_str(&sql, " GROUP BY ");
+		dim_list(&sql, kind, pinned, kind->ndims, "m.", ", ");
+		api_order(&sql, kind, pinned, kind->ndims, "m.");
+	}
+	if (sql.failed || where.failed)
 		api_error_oom(err);
 	else
 		res = db_read_query(db, sql.data, nparams, params, err);
-out:
 	sb_free(&sql);
 	sb_free(&where);
 	return res;
+}
+
+PGresult *
+chart_sql_totals(struct db *db, const char *since, struct api_error *err)
+{
+	static const char sql[] = "SELECT (SELECT count(*) FROM commits "
+	    "WHERE timestamp >= e) FROM unnest($1::timestamptz[]) "
+	    "WITH ORDINALITY AS x(e, i) ORDER BY i";
+
+	return db_read_query(db, sql, 1, &since, err);
+}
+
+/*
+ * One series' rows (s) from $since on, in two parts: those at a
+ * timestamp no two commits that matter share, from the index alone
+ * (timestamp and value, no commit sha: no heap fetch per row), and those
+ * at a timestamp of $tied, or (if $all) without one, with their commit's
+ * sha.
+ */
+static void
+series_rows_sql(struct strbuf *sql, const struct chart_kind *kind,
+    size_t pinned, const char *where, int since, int tied, int all)
+{
+	const char *const *sc;
+	struct strbuf on = { 0 }, order = { 0 };
+
+	pin_dims(&on, kind, pinned, kind->ndims, "s.");
+	for (sc = kind->series_columns; *sc != NULL; sc++)
+		sb_printf(&on, " AND m.%s = s.%s", *sc, *sc);
+	/* The whole index prefix, so that the planner keeps to the index. */
+	dim_list(&order, kind, 0, kind->ndims, "m.", ", ");
+	for (sc = kind->series_columns; *sc != NULL; sc++)
+		sb_printf(&order, ", m.%s", *sc);
+	if (on.failed || order.failed)
+		sql->failed = true;
+	sb_printf(sql, "((SELECT m.commit_timestamp AS ts, NULL::text AS sha, "
+	    "m.%s AS value FROM %s m WHERE %s%s AND m.commit_timestamp >= "
+	    "$%d::timestamptz AND m.commit_timestamp <> ALL ($%d::timestamptz[]) "
+	    "ORDER BY %s, m.commit_timestamp DESC) UNION ALL "
+	    "(SELECT m.commit_timestamp, m.commit_sha, m.%s FROM %s m "
+	    "WHERE %s%s AND (m.commit_timestamp = ANY ($%d::timestamptz[]) OR "
+	    "($%d::boolean AND m.commit_timestamp IS NULL))))",
+	    kind->value_column, kind->record->table, where, on.data, since,
+	    tied, order.data, kind->value_column, kind->record->table, where,
+	    on.data, tied, all);
+	sb_free(&on);
+	sb_free(&order);
+}
+
+int
+chart_sql_values(struct db_cursor *c, struct db *db,
+    const struct chart_key *key, size_t pinned, const char *since,
+    const char *tied, bool all, struct api_error *err)
+{
+	const struct chart_kind *kind = key->kind;
+	const char *params[CHART_MAX_DIMS + 3], *const *sc;
+	struct strbuf sql = { 0 }, where = { 0 }, swhere = { 0 };
+	const char *a = kind->series_table != NULL ? "s." : "m.";
+	int nparams = 0, rc = -1;
+
+	key_conditions(&where, key, pinned, "m.", params, &nparams);
+	/* The same pins with the same $n, on the series table. */
+	nparams = 0;
+	key_conditions(&swhere, key, pinned, "s.", params, &nparams);
+	params[nparams++] = since;
+	params[nparams++] = tied;
+	params[nparams++] = all ? "true" : "false";
+	sb_str(&sql, "SELECT ");
+	dim_list(&sql, kind, pinned, kind->ndims, a, ", ");
+	sb_str(&sql, pinned < kind->ndims ? ", " : "");
+	if (kind->series_table != NULL) {
+		/*
+		 * Series by series, each one range of the kind's series
+		 * index from the window's oldest commit on: never the rows
+		 * of the charts before it.  A series' name is made once.
+		 */
+		sb_str(&sql, "s.bi_name, v.ts, v.sha, v.value");
+		for (sc = kind->series_columns; *sc != NULL; sc++)
+			sb_printf(&sql, ", s.%s", *sc);
+		sb_str(&sql, " FROM (SELECT *, ");
+		series_name_sql(&sql, kind, "s.");
+		sb_printf(&sql, " AS bi_name FROM %s s WHERE %s",
+		    kind->series_table, swhere.data);
+		api_order(&sql, kind, pinned, kind->ndims, "s.");
+		sb_str(&sql, ") s CROSS JOIN LATERAL ");
+		series_rows_sql(&sql, kind, pinned, where.data, nparams - 2,
+		    nparams - 1, nparams);
+		sb_str(&sql, " v");
+	} else {
+		series_name_sql(&sql, kind, "m.");
+		sb_printf(&sql, ", %s, m.commit_sha, m.%s", row_time(kind),
+		    kind->value_column);
+		for (sc = kind->series_columns; *sc != NULL; sc++)
+			sb_printf(&sql, ", m.%s", *sc);
+		/* Every row has its sha: tied and all are not needed. */
+		sb_printf(&sql, " FROM %s m%s WHERE %s AND %s >= $%d::timestamptz "
+		    "AND $%d::text IS NOT NULL AND $%d::boolean IS NOT NULL",
+		    kind->record->table, row_time_join(kind), where.data,
+		    row_time(kind), nparams - 2, nparams - 1, nparams);
+	}
+	api_order(&sql, kind, pinned, kind->ndims, a);
+	if (sql.failed || where.failed || swhere.failed)
+		api_error_oom(err);
+	else
+		rc = db_cursor_open(c, db, sql.data, nparams, params,
+		    pinned < kind->ndims, err);
+	sb_free(&sql);
+	sb_free(&where);
+	sb_free(&swhere);
+	return rc;
 }
 
 PGresult *
@@ -228,18 +384,4 @@ chart_sql_window(struct db *db, const char *since, long long window,
 	params[0] = since;
 	params[1] = window > 0 ? limit : NULL;
 	return db_read_query(db, sql, 2, params, err);
-}
-
-PGresult *
-chart_sql_earliest(struct db *db, const struct chart_key *key,
-    struct api_error *err)
-{
-	return chart_query(db, key, false, NULL, err);
-}
-
-PGresult *
-chart_sql_values(struct db *db, const struct chart_key *key,
-    const char *since, struct api_error *err)
-{
-	return chart_query(db, key, true, since, err);
 }

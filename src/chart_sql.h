@@ -1,7 +1,6 @@
 /*
  * The read side's SQL, built from the chart-kind table (charts.h): the
- * skip scan that discovers the values of a key's next dimension, the
- * window of commits, and a chart's rows.  Every function runs its
+ * keys that have rows, the window of commits, and a chart's rows.  Every function runs its
  * statement inside the read's snapshot (db_read.h); the result is the
  * caller's to PQclear(), NULL with err filled on failure.
  */
@@ -12,15 +11,23 @@
 #include "db_read.h"
 
 /*
- * The distinct values of dimension `depth` under the values key has for
- * the dimensions before it, in index order with NULL last: one row each,
- * (value as text, or NULL).  One index probe per value.
+ * The distinct values of the dimensions pinned..depth-1 that have rows
+ * under key's first `pinned` values, one row each (a column per
+ * dimension, NULL for null), ordered as chart_key_cmp() orders keys: by
+ * dimension, null first, text bytewise, whatever the database's collation.  One statement, whose cost grows with the number
+ * of keys found, not with the rows under them.
  */
-PGresult	*chart_sql_distinct(struct db *, const struct chart_key *,
-		    size_t depth, struct api_error *);
-/* The earliest commit timestamp of the chart's rows: one row, NULL if none. */
+PGresult	*chart_sql_keys(struct db *, const struct chart_key *,
+		    size_t pinned, size_t depth, struct api_error *);
+/*
+ * The earliest commit time of each chart under key's first `pinned` values
+ * (pinned == ndims: key's chart): a row per chart with rows, (the values
+ * of its dimensions pinned..ndims-1, the earliest as text, NULL if none
+ * is known), in chart_sql_keys()' order; for one chart, one row.  From
+ * the series table if the kind has one.
+ */
 PGresult	*chart_sql_earliest(struct db *, const struct chart_key *,
-		    struct api_error *);
+		    size_t pinned, struct api_error *);
 /*
  * The window: the newest `window` commits (0: all) from `since` on,
  * newest first, as (count of all commits from since, sha, timestamp as
@@ -30,12 +37,27 @@ PGresult	*chart_sql_earliest(struct db *, const struct chart_key *,
 PGresult	*chart_sql_window(struct db *, const char *since,
 		    long long window, struct api_error *);
 /*
- * The chart's rows of commits from `since` on, as (series name, commit
- * sha, value as text, then each of the kind's series columns), in no
- * order.  since NULL: every row, a query timing without commit_timestamp
- * included (the reference read service shows one in the window "all").
+ * The number of commits from each timestamp of since, a Postgres array
+ * ("{...}"), on: a row each, in since's order.
  */
-PGresult	*chart_sql_values(struct db *, const struct chart_key *,
-		    const char *since, struct api_error *);
+PGresult	*chart_sql_totals(struct db *, const char *since,
+		    struct api_error *);
+/*
+ * The rows from `since` on of the charts under key's first `pinned`
+ * values, chart after chart in chart_sql_keys()' order, through cursor
+ * c: (the values of the chart's dimensions pinned..ndims-1, series name,
+ * commit time as text, commit sha or NULL, value as text, then each of
+ * the kind's series columns); within a chart in no order.  A kind with a
+ * series table is read series by series, one index range each, and its
+ * rows come without their commit's sha (the index has none; the time
+ * tells the commit) unless their time is one of tied (a Postgres array of
+ * timestamps, "{...}"); with all, its rows without a commit_timestamp
+ * come too, with their sha (the reference read service shows them in the
+ * window "all").  A group's rows come a
+ * batch at a time, a chart's at once.
+ */
+int		chart_sql_values(struct db_cursor *, struct db *,
+		    const struct chart_key *, size_t pinned, const char *since,
+		    const char *tied, bool all, struct api_error *);
 
 #endif

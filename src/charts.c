@@ -44,7 +44,7 @@ const struct chart_kind chart_kinds[KIND_COUNT] = {
 	RECORD(KIND_QUERY_MEASUREMENT), "QueryMeasurement", "QueryGroup",
 	  "qm", "qmg", DIMS(query_dims), 4,
 	  { "engine", "format" }, "value_ns", "time_ns",
-	  &names_query, SUMMARY_QUERY },
+	  &names_query, SUMMARY_QUERY, .series_table = "query_series" },
 	RECORD(KIND_COMPRESSION_TIME), "CompressionTime",
 	  "CompressionTimeGroup", "ct", "ctg", DIMS(compression_dims), 0,
 	  { "format", "op" }, "value_ns", "time_ns",

@@ -70,6 +70,13 @@ struct chart_kind {
 	const char *unit_kind;
 	const struct kind_names *names;	/* its groups' and charts' (names.h) */
 	enum summary_kind summary;	/* what its groups' summary is */
+	/*
+	 * A table benchingest derives from the kind's table (sql/), one row
+	 * per series: its dims and series columns, first_timestamp (the
+	 * earliest commit_timestamp of the series' rows); NULL: none.
+	 * Discovery reads it instead of walking the kind's table.
+	 */
+	const char *series_table;
 };
 
 /* Indexed by enum kind_id, as record_kinds. */

@@ -2,11 +2,17 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <string.h>
+
 #include "clock.h"
 #include "db_read.h"
+#include "strbuf.h"
 
 /* A cancelled read's answer is awaited this long before the link is cut. */
 #define CANCEL_GRACE_MS		1000
+/* Rows a cursor fetches at a time, as a number and in its FETCH. */
+#define CURSOR_BATCH		4096
+#define CURSOR_FETCH		"FETCH 4096 FROM bi_rows"
 
 int
 db_read_begin(struct db *db, long long timeout_ms, struct api_error *err)
@@ -19,10 +25,17 @@ db_read_begin(struct db *db, long long timeout_ms, struct api_error *err)
 	    0, NULL, err)) == NULL)
 		return -1;
 	PQclear(res);
-	/* Timestamps read as the contract shows them: 2026-06-18 11:59:00+00 */
+	/*
+	 * Timestamps read as the contract shows them: 2026-06-18 11:59:00+00.
+	 * No JIT: the recursive walks' row estimates are huge, so their cost
+	 * passes jit_above_cost, and compiling them takes seconds for a read
+	 * that runs in milliseconds.  No Memoize: the reads' nested loops
+	 * never probe the same series twice, so it only costs.
+	 */
 	if ((res = db_read_query(db, "SELECT set_config('TimeZone', 'UTC', "
-	    "true), set_config('DateStyle', 'ISO, YMD', true)", 0, NULL,
-	    err)) == NULL) {
+	    "true), set_config('DateStyle', 'ISO, YMD', true), "
+	    "set_config('jit', 'off', true), "
+	    "set_config('enable_memoize', 'off', true)", 0, NULL, err)) == NULL) {
 		db_read_end(db);
 		return -1;
 	}
@@ -69,9 +82,10 @@ await_answer(struct db *db)
 	return !late;
 }
 
-PGresult *
-db_read_query(struct db *db, const char *sql, int nparams,
-    const char *const *params, struct api_error *err)
+/* A statement whose result has status want, or NULL with err filled. */
+static PGresult *
+read_statement(struct db *db, const char *sql, int nparams,
+    const char *const *params, ExecStatusType want, struct api_error *err)
 {
 	PGresult *res = NULL, *r;
 	bool in_time;
@@ -88,7 +102,7 @@ db_read_query(struct db *db, const char *sql, int nparams,
 				PQclear(r);
 		}
 	}
-	if (in_time && PQresultStatus(res) == PGRES_TUPLES_OK)
+	if (in_time && PQresultStatus(res) == want)
 		return res;
 	if (in_time)
 		db_fail(db, res, "read", err);
@@ -107,6 +121,13 @@ db_read_query(struct db *db, const char *sql, int nparams,
 	return NULL;
 }
 
+PGresult *
+db_read_query(struct db *db, const char *sql, int nparams,
+    const char *const *params, struct api_error *err)
+{
+	return read_statement(db, sql, nparams, params, PGRES_TUPLES_OK, err);
+}
+
 void
 db_read_end(struct db *db)
 {
@@ -118,4 +139,62 @@ db_read_end(struct db *db)
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		db_drop(db);
 	PQclear(res);
+}
+
+int
+db_cursor_open(struct db_cursor *c, struct db *db, const char *sql,
+    int nparams, const char *const *params, bool batched,
+    struct api_error *err)
+{
+	struct strbuf decl = { 0 };
+	PGresult *res;
+
+	memset(c, 0, sizeof(*c));
+	c->db = db;
+	if (!batched) {
+		c->batch = db_read_query(db, sql, nparams, params, err);
+		c->row = -1;
+		c->end = true;
+		return c->batch == NULL ? -1 : 0;
+	}
+	sb_printf(&decl, "DECLARE bi_rows NO SCROLL CURSOR FOR %s", sql);
+	if (decl.failed) {
+		sb_free(&decl);
+		return api_error_oom(err);
+	}
+	res = read_statement(db, decl.data, nparams, params, PGRES_COMMAND_OK,
+	    err);
+	sb_free(&decl);
+	PQclear(res);
+	c->declared = res != NULL;
+	return res == NULL ? -1 : 0;
+}
+
+int
+db_cursor_next(struct db_cursor *c, struct api_error *err)
+{
+	if (c->batch != NULL && ++c->row < PQntuples(c->batch))
+		return 1;
+	PQclear(c->batch);
+	c->batch = NULL;
+	if (c->end)
+		return 0;
+	if ((c->batch = db_read_query(c->db, CURSOR_FETCH, 0, NULL,
+	    err)) == NULL)
+		return -1;
+	c->row = 0;
+	if (PQntuples(c->batch) < CURSOR_BATCH)
+		c->end = true;
+	return PQntuples(c->batch) > 0 ? 1 : 0;
+}
+
+void
+db_cursor_free(struct db_cursor *c)
+{
+	PQclear(c->batch);
+	c->batch = NULL;
+	/* In a failed transaction this fails too; the ROLLBACK ends both. */
+	if (c->declared && c->db->conn != NULL)
+		PQclear(PQexec(c->db->conn, "CLOSE bi_rows"));
+	c->declared = false;
 }

@@ -7,6 +7,8 @@
 #ifndef BENCHINGEST_DB_READ_H
 #define BENCHINGEST_DB_READ_H
 
+#include <stdbool.h>
+
 #include "db.h"
 
 int		 db_read_begin(struct db *, long long timeout_ms,
@@ -14,5 +16,33 @@ int		 db_read_begin(struct db *, long long timeout_ms,
 PGresult	*db_read_query(struct db *, const char *sql, int nparams,
 		    const char *const *params, struct api_error *);
 void		 db_read_end(struct db *);
+
+/*
+ * A statement's rows a batch at a time, through a cursor in the read's
+ * transaction, so that a large result is never held whole.  One open at a
+ * time (a read may build several answers, as the site's pages do):
+ * db_cursor_free() closes it.  The current row is (batch, row) after
+ * db_cursor_next() returned 1.
+ */
+struct db_cursor {
+	struct db *db;
+	PGresult *batch;
+	int row;
+	bool end;		/* the last batch has been fetched */
+	bool declared;		/* bi_rows is open: db_cursor_free() closes it */
+};
+
+/*
+ * Declares the cursor over sql; or, unless batched, runs sql at once and
+ * hands its one result over row by row (a round trip less, for a result
+ * known to be small).  0, or -1 with err filled.
+ */
+int		 db_cursor_open(struct db_cursor *, struct db *,
+		    const char *sql, int nparams, const char *const *params,
+		    bool batched, struct api_error *);
+/* The next row: 1, 0 when there is none, -1 with err filled. */
+int		 db_cursor_next(struct db_cursor *, struct api_error *);
+/* Frees the batch it holds and closes the cursor. */
+void		 db_cursor_free(struct db_cursor *);
 
 #endif

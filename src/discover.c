@@ -1,4 +1,4 @@
-/* Which groups and charts have rows: a skip-scan walk down their keys. */
+/* Which groups and charts have rows: one statement per question. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,7 +6,7 @@
 #include "discover.h"
 #include "slug.h"
 
-static int
+int
 keylist_add(struct keylist *l, const struct chart_key *key)
 {
 	struct chart_key *p;
@@ -56,31 +56,40 @@ dim_value_set(struct dim_value *v, const struct dim *dim, const char *text,
 	return (v->text = strdup(text)) == NULL ? -1 : 0;
 }
 
-/* Every key under key's first `depth` values, down to `until` values. */
+/*
+ * Every key with key's first `pinned` values and values of the dimensions
+ * up to `depth` that have rows, added to out in order: one statement.
+ */
 static int
-walk(struct db *db, struct chart_key *key, size_t depth, size_t until,
+keys(struct db *db, struct chart_key *key, size_t pinned, size_t depth,
     struct keylist *out, struct api_error *err)
 {
-	const struct dim *dim;
 	PGresult *res;
-	int i, rc = 0;
+	size_t d;
+	int i, rc = 0, skip;
 
-	if (depth == until)
+	if (pinned == depth)	/* a kind whose groups have no dimension */
 		return keylist_add(out, key) == -1 ? api_error_oom(err) : 0;
-	if ((res = chart_sql_distinct(db, key, depth, err)) == NULL)
+	if ((res = chart_sql_keys(db, key, pinned, depth, err)) == NULL)
 		return -1;
-	dim = &key->kind->dims[depth];
 	for (i = 0; i < PQntuples(res) && rc == 0; i++) {
-		rc = dim_value_set(&key->values[depth], dim,
-		    PQgetvalue(res, i, 0), PQgetisnull(res, i, 0));
-		if (rc == -1)
+		skip = 0;
+		for (d = pinned; d < depth && rc == 0; d++) {
+			rc = dim_value_set(&key->values[d], &key->kind->dims[d],
+			    PQgetvalue(res, i, (int)(d - pinned)),
+			    PQgetisnull(res, i, (int)(d - pinned)));
+			if (rc == 1) {		/* NaN or infinite: skipped */
+				skip = 1;
+				rc = 0;
+			}
+		}
+		if (rc == -1 || (!skip && keylist_add(out, key) == -1))
 			rc = api_error_oom(err);
-		else if (rc == 1)
-			rc = 0;		/* skipped */
-		else
-			rc = walk(db, key, depth + 1, until, out, err);
-		free(key->values[depth].text);
-		key->values[depth].text = NULL;
+		for (d = pinned; d < depth; d++) {
+			free(key->values[d].text);
+			key->values[d].text = NULL;
+			key->values[d].null = false;
+		}
 	}
 	PQclear(res);
 	return rc;
@@ -115,7 +124,7 @@ discover_charts(struct db *db, const struct chart_key *group,
 	if (chart_key_copy(&key, group) == -1)
 		return api_error_oom(err);
 	key.group = false;
-	rc = walk(db, &key, group->kind->ngroup_dims, group->kind->ndims,
+	rc = keys(db, &key, group->kind->ngroup_dims, group->kind->ndims,
 	    charts, err);
 	chart_key_free(&key);
 	sort_from(charts, from);
@@ -123,7 +132,7 @@ discover_charts(struct db *db, const struct chart_key *group,
 }
 
 int
-discover_groups(struct db *db, const struct chart_kind *kind,
+discover_kind(struct db *db, const struct chart_kind *kind,
     struct keylist *out, struct api_error *err)
 {
 	struct chart_key key;
@@ -132,8 +141,39 @@ discover_groups(struct db *db, const struct chart_kind *kind,
 
 	memset(&key, 0, sizeof(key));
 	key.kind = kind;
-	key.group = true;
-	rc = walk(db, &key, 0, kind->ngroup_dims, out, err);
+	rc = keys(db, &key, 0, kind->ndims, out, err);
 	sort_from(out, from);
 	return rc;
+}
+
+bool
+discover_same_group(const struct chart_key *a, const struct chart_key *b)
+{
+	const struct dim_value *x, *y;
+	size_t i;
+
+	for (i = 0; i < a->kind->ngroup_dims; i++) {
+		x = &a->values[i];
+		y = &b->values[i];
+		if (x->null != y->null || (!x->null && strcmp(x->text,
+		    y->text) != 0))
+			return false;
+	}
+	return true;
+}
+
+int
+discover_group_of(const struct chart_key *chart, struct chart_key *group)
+{
+	size_t i;
+
+	if (chart_key_copy(group, chart) == -1)
+		return -1;
+	group->group = true;
+	for (i = chart->kind->ngroup_dims; i < chart->kind->ndims; i++) {
+		free(group->values[i].text);
+		group->values[i].text = NULL;
+		group->values[i].null = false;
+	}
+	return 0;
 }

@@ -28,15 +28,19 @@ groups_free(struct group *g, size_t n)
 	free(g);
 }
 
-/* Name, description and summary of g, whose key and charts are there. */
+/*
+ * Name, description and summary of g, whose key and charts are there;
+ * its query summary from pre if not NULL.
+ */
 static int
-group_fill(struct db *db, struct group *g, struct api_error *err)
+group_fill(struct db *db, struct group *g, const struct summary_prefetch *pre,
+    struct api_error *err)
 {
 	if ((g->name = chart_group_name(&g->key)) == NULL ||
 	    group_description(g->name, &g->description) == -1)
 		return api_error_oom(err);
 	return summary_sql_group(db, &g->key, g->charts.keys, g->charts.n,
-	    &g->summary, err);
+	    pre, &g->summary, err);
 }
 
 int
@@ -48,34 +52,56 @@ group_one(struct db *db, const struct chart_key *key, struct group *g,
 		return api_error_oom(err);
 	if (discover_charts(db, key, &g->charts, err) == -1)
 		return -1;
-	return g->charts.n == 0 ? 0 : group_fill(db, g, err);
+	return g->charts.n == 0 ? 0 : group_fill(db, g, NULL, err);
 }
 
-/* list's groups with charts, filled, appended to *out. */
+/*
+ * kind's groups, each with its charts, filled and appended to *out: one
+ * statement finds every chart of the kind (discover_kind()), whose
+ * groups' charts are consecutive.
+ */
 static int
-add_groups(struct db *db, const struct keylist *list, struct group **out,
-    size_t *n, struct api_error *err)
+add_kind(struct db *db, const struct chart_kind *kind,
+    const struct summary_prefetch *pre, struct group **out, size_t *n,
+    struct api_error *err)
 {
+	struct keylist charts = { 0 };
 	struct group *p, *g;
-	size_t i;
+	size_t i, j, k;
+	int rc = -1;
 
-	if (list->n == 0)
-		return 0;
-	if ((p = realloc(*out, (*n + list->n) * sizeof(*p))) == NULL)
-		return api_error_oom(err);
-	*out = p;
-	for (i = 0; i < list->n; i++) {
-		g = &p[*n];
-		if (group_one(db, &list->keys[i], g, err) == -1) {
-			group_free(g);
-			return -1;
+	if (discover_kind(db, kind, &charts, err) == -1)
+		goto out;
+	for (i = 0; i < charts.n; i = j) {
+		for (j = i + 1; j < charts.n && discover_same_group(
+		    &charts.keys[i], &charts.keys[j]); j++)
+			;
+		if ((p = realloc(*out, (*n + 1) * sizeof(*p))) == NULL) {
+			api_error_oom(err);
+			goto out;
 		}
-		if (g->charts.n == 0)
-			group_free(g);
-		else
-			(*n)++;
+		*out = p;
+		g = memset(&p[*n], 0, sizeof(*g));
+		if (discover_group_of(&charts.keys[i], &g->key) == -1)
+			api_error_oom(err);
+		else {
+			for (k = i; k < j && keylist_add(&g->charts,
+			    &charts.keys[k]) == 0; k++)
+				;
+			if (k < j)
+				api_error_oom(err);
+			else if (group_fill(db, g, pre, err) == 0) {
+				(*n)++;
+				continue;
+			}
+		}
+		group_free(g);
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	keylist_free(&charts);
+	return rc;
 }
 
 /* groups in the order of order[]: a permutation of 0..n-1. */
@@ -122,18 +148,17 @@ int
 groups_all(struct db *db, struct group **out, size_t *n,
     struct api_error *err)
 {
-	struct keylist list = { 0 };
+	struct summary_prefetch pre = { NULL };
 	size_t k;
-	int rc = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	for (k = 0; k < KIND_COUNT && rc == 0; k++) {
-		if ((rc = discover_groups(db, &chart_kinds[k], &list,
-		    err)) == 0)
-			rc = add_groups(db, &list, out, n, err);
-		keylist_free(&list);
-	}
+	/* Every query group's summary rows in one statement. */
+	rc = summary_sql_prefetch(db, &pre, err);
+	for (k = 0; k < KIND_COUNT && rc == 0; k++)
+		rc = add_kind(db, &chart_kinds[k], &pre, out, n, err);
+	summary_prefetch_free(&pre);
 	if (rc == 0 && sort_groups(*out, *n) == -1)
 		rc = api_error_oom(err);
 	if (rc == -1) {

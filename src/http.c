@@ -68,6 +68,7 @@ http_request_init(struct http_request *req, FCGX_Request *fcgx)
 	if ((req->query = FCGX_GetParam("QUERY_STRING", env)) == NULL)
 		req->query = "";
 	req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", env);
+	req->accept_encoding = FCGX_GetParam("HTTP_ACCEPT_ENCODING", env);
 	req->request_uri = FCGX_GetParam("REQUEST_URI", env);
 
 	/*
@@ -110,6 +111,87 @@ http_content_type_is_json(const char *ct)
 	while (*ct == ' ' || *ct == '\t')
 		ct++;
 	return *ct == '\0' || *ct == ';';
+}
+
+static const char *
+skip_ows(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+/*
+ * A q-value (RFC 9110 12.4.2): "0", "1", "0." or "1." and up to three
+ * digits, a "1." only zeros.  Sets *zero when it is 0; NULL when it does
+ * not parse, else what follows it.
+ */
+static const char *
+parse_qvalue(const char *s, bool *zero)
+{
+	bool one = *s == '1';
+	int i;
+
+	if (*s != '0' && *s != '1')
+		return NULL;
+	*zero = !one;
+	if (*++s != '.')
+		return s;
+	for (i = 0, s++; i < 3 && *s >= '0' && *s <= '9'; i++, s++) {
+		if (*s != '0') {
+			if (one)
+				return NULL;
+			*zero = false;
+		}
+	}
+	return s;
+}
+
+bool
+http_accepts_gzip(const char *h)
+{
+	static const char tchar[] = "!#$%&'*+-.^_`|~";
+	int gzip = -1, any = -1;	/* -1 not listed, 0 refused, 1 accepted */
+	const char *name;
+	size_t len;
+	bool zero;
+
+	if (h == NULL)
+		return false;
+	for (;;) {
+		h = skip_ows(h);
+		if (*h == ',') {	/* empty list elements are allowed */
+			h++;
+			continue;
+		}
+		if (*h == '\0')
+			break;
+		name = h;
+		while ((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
+		    (*h >= '0' && *h <= '9') || (*h != '\0' &&
+		    strchr(tchar, *h) != NULL))
+			h++;
+		if ((len = (size_t)(h - name)) == 0)
+			return false;
+		zero = false;
+		h = skip_ows(h);
+		if (*h == ';') {
+			h = skip_ows(h + 1);
+			if ((*h != 'q' && *h != 'Q') || h[1] != '=')
+				return false;
+			if ((h = parse_qvalue(h + 2, &zero)) == NULL)
+				return false;
+			h = skip_ows(h);
+		}
+		if (*h != ',' && *h != '\0')
+			return false;
+		if ((len == 4 && strncasecmp(name, "gzip", 4) == 0) ||
+		    (len == 6 && strncasecmp(name, "x-gzip", 6) == 0))
+			gzip = !zero;
+		else if (len == 1 && *name == '*')
+			any = !zero;
+	}
+	return gzip == -1 ? any == 1 : gzip == 1;
 }
 
 /*

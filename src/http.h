@@ -38,6 +38,7 @@ struct http_request {
 	const char *query;		/* QUERY_STRING, "" when none */
 	const char *request_uri;	/* REQUEST_URI as sent, or NULL */
 	const char *if_none_match;
+	const char *accept_encoding;	/* NULL when absent */
 	const char *content_type;
 	const char *authorization;
 	long long content_length;	/* -1: absent */
@@ -52,6 +53,12 @@ struct http_request {
 void	http_request_init(struct http_request *, FCGX_Request *);
 void	http_request_free(struct http_request *);
 bool	http_content_type_is_json(const char *);
+/*
+ * Whether an Accept-Encoding header (NULL: absent) accepts gzip: "gzip"
+ * or "x-gzip", else "*", listed with a q-value above 0 (RFC 9110 12.5.3).
+ * A header that does not parse accepts nothing but identity.
+ */
+bool	http_accepts_gzip(const char *);
 int	http_read_body(struct http_request *, long long limit, char **body,
 	    size_t *len, struct api_error *);
 /* How an answer may be cached: the one place Cache-Control is written. */

@@ -5,16 +5,16 @@
 #include "chart_sql.h"
 #include "groups.h"
 #include "jsonwrite.h"
+#include "jsstring.h"
 #include "payload.h"
 #include "slug.h"
 #include "strbuf.h"
 
-/* One row of a chart's values, pointing into its PGresult. */
+/* One value of a chart: its series, commit, value. */
 struct point {
-	const char *series;
-	size_t commit;		/* index into the window, oldest first */
-	const char *value;
-	int row;
+	const struct series *series;
+	size_t commit;		/* index into the chart's window, oldest first */
+	long long value;
 };
 
 /*
@@ -25,16 +25,47 @@ struct point {
 static const char *const tag_columns[] = { "engine", "format" };
 #define NTAGS	(sizeof(tag_columns) / sizeof(tag_columns[0]))
 
+/* A chart's series, each once: its name and its tags (NULL: none). */
+struct series {
+	char *name;
+	char *tag[NTAGS];
+};
+
+struct names {
+	struct series **s;
+	size_t n, cap;
+};
+
+/* A commit of W by its sha, or by a time no other commit of W has. */
 struct window_commit {
-	const char *sha;
-	size_t index;
+	const char *key;
+	size_t index;		/* in W, newest first */
+};
+
+/*
+ * What the charts of one read share: the window W of the newest commits
+ * from the earliest chart's start on (newest first), the number of
+ * commits from each chart's start, and the values of every chart, chart
+ * after chart, through a cursor (chart_sql.h).
+ */
+struct chart_reads {
+	PGresult *earliest;	/* a row per chart */
+	PGresult *win;		/* W */
+	PGresult *totals;	/* per chart_reads.later, in that order */
+	struct window_commit *bysha;	/* every commit of W */
+	struct window_commit *bytime;	/* those whose time is W's alone */
+	size_t nbytime;
+	struct db_cursor values;
+	bool pending;		/* values is on a row not yet taken */
+	bool values_open;
+	size_t pinned;		/* dims shared by the charts (the rows lack them) */
 };
 
 static int
 cmp_window(const void *a, const void *b)
 {
-	return strcmp(((const struct window_commit *)a)->sha,
-	    ((const struct window_commit *)b)->sha);
+	return strcmp(((const struct window_commit *)a)->key,
+	    ((const struct window_commit *)b)->key);
 }
 
 /*
@@ -56,7 +87,8 @@ array_index(const char *s, unsigned long long *v)
 
 /*
  * The order of an object's keys in JSON.stringify: array indices first,
- * by value, then the others in their order of insertion, here bytewise.
+ * by value, then the others in their order of insertion, which the
+ * reference read service sorts as JavaScript compares strings (UTF-16).
  */
 static int
 cmp_key(const char *a, const char *b)
@@ -68,18 +100,99 @@ cmp_key(const char *a, const char *b)
 		return x < y ? -1 : x > y;
 	if (ia != ib)
 		return ia ? -1 : 1;
-	return strcmp(a, b);
+	return js_strcmp(a, b);
 }
 
 static int
 cmp_point(const void *a, const void *b)
 {
 	const struct point *x = a, *y = b;
-	int c = cmp_key(x->series, y->series);
+	int c = cmp_key(x->series->name, y->series->name);
 
 	if (c != 0)
 		return c;
 	return x->commit < y->commit ? -1 : x->commit > y->commit;
+}
+
+static void
+series_free(struct series *s)
+{
+	size_t t;
+
+	if (s == NULL)
+		return;
+	free(s->name);
+	for (t = 0; t < NTAGS; t++)
+		free(s->tag[t]);
+	free(s);
+}
+
+static void
+names_free(struct names *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->n; i++)
+		series_free(n->s[i]);
+	free(n->s);
+	memset(n, 0, sizeof(*n));
+}
+
+/*
+ * The series named in row r of res (column col; its tags in tagcol[],
+ * -1 for none), added to n if new.  Its address stays the same until n
+ * is freed, so points can hold it; NULL: out of memory.
+ */
+static const struct series *
+names_intern(struct names *n, PGresult *res, int r, int col,
+    const int tagcol[NTAGS])
+{
+	const char *name = PQgetvalue(res, r, col);
+	struct series **p, *s;
+	size_t i, t;
+
+	for (i = 0; i < n->n; i++)
+		if (strcmp(n->s[i]->name, name) == 0)
+			return n->s[i];
+	if (n->n == n->cap) {
+		if ((p = realloc(n->s, (n->cap ? n->cap * 2 : 8) *
+		    sizeof(struct series *))) == NULL)
+			return NULL;
+		n->s = p;
+		n->cap = n->cap ? n->cap * 2 : 8;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->name = strdup(name)) == NULL) {
+		series_free(s);
+		return NULL;
+	}
+	for (t = 0; t < NTAGS; t++)
+		if (tagcol[t] != -1 && (s->tag[t] = strdup(PQgetvalue(res, r,
+		    tagcol[t]))) == NULL) {
+			series_free(s);
+			return NULL;
+		}
+	return n->s[n->n++] = s;
+}
+
+/*
+ * The columns of chart_sql_values()' rows that hold the tags of kind
+ * (-1: the kind has no such series column); false if it has none.
+ */
+static bool
+tag_columns_of(const struct chart_kind *kind, int first, int col[NTAGS])
+{
+	size_t t, j;
+	bool tagged = false;
+
+	for (t = 0; t < NTAGS; t++) {
+		col[t] = -1;
+		for (j = 0; kind->series_columns[j] != NULL; j++)
+			if (strcmp(kind->series_columns[j], tag_columns[t]) == 0)
+				col[t] = first + (int)j;
+		tagged |= col[t] != -1;
+	}
+	return tagged;
 }
 
 /* A result's value as a JSON string, or null. */
@@ -101,39 +214,121 @@ nulls(struct jw *jw, size_t *next, size_t until)
 }
 
 /*
+ * Whether row r of res, whose columns from `col` on are the values of
+ * key's dimensions from `pinned` on, is of key's chart.
+ */
+static bool
+row_of_chart(PGresult *res, int r, int col, const struct chart_key *key,
+    size_t pinned)
+{
+	const struct dim_value *v;
+	const char *text;
+	size_t d;
+
+	for (d = pinned; d < key->kind->ndims; d++, col++) {
+		v = &key->values[d];
+		if (PQgetisnull(res, r, col) != v->null)
+			return false;
+		if (v->null)
+			continue;
+		text = PQgetvalue(res, r, col);
+		if (key->kind->dims[d].type == DIM_F64 ?
+		    strtod(text, NULL) != strtod(v->text, NULL) :
+		    strcmp(text, v->text) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The values of key's chart: the cursor's rows while they are the
+ * chart's, as points of its window, the newest n commits of W: a row
+ * comes with its commit's sha, or with a time only that commit of W has;
+ * a row of another commit (older, or at a time shared with one cut from
+ * W) is dropped.
+ */
+static int
+take_values(struct chart_reads *r, const struct chart_key *key, size_t n,
+    struct names *names, struct point **pts, size_t *npts,
+    struct api_error *err)
+{
+	struct window_commit probe = { NULL, 0 }, *hit;
+	size_t cap = 0, ncol = key->kind->ndims - r->pinned;
+	const struct series *series;
+	int row, got, tagcol[NTAGS];
+	struct point *p;
+	PGresult *res;
+	bool bysha;
+
+	*pts = NULL;
+	*npts = 0;
+	(void)tag_columns_of(key->kind, (int)ncol + 4, tagcol);
+	while (r->values_open) {
+		if (!r->pending) {
+			if ((got = db_cursor_next(&r->values, err)) == -1)
+				return -1;
+			if (got == 0) {
+				r->values_open = false;
+				break;
+			}
+			r->pending = true;
+		}
+		res = r->values.batch;
+		row = r->values.row;
+		if (!row_of_chart(res, row, 0, key, r->pinned))
+			break;		/* the next chart's */
+		r->pending = false;
+		bysha = !PQgetisnull(res, row, (int)ncol + 2);
+		probe.key = PQgetvalue(res, row, (int)ncol + (bysha ? 2 : 1));
+		hit = bsearch(&probe, bysha ? r->bysha : r->bytime, bysha ?
+		    (size_t)PQntuples(r->win) : r->nbytime, sizeof(probe),
+		    cmp_window);
+		if (hit == NULL || hit->index >= n)
+			continue;
+		if ((series = names_intern(names, res, row, (int)ncol,
+		    tagcol)) == NULL)
+			return api_error_oom(err);
+		if (*npts == cap) {
+			cap = cap ? cap * 2 : 256;
+			if ((p = realloc(*pts, cap * sizeof(*p))) == NULL)
+				return api_error_oom(err);
+			*pts = p;
+		}
+		(*pts)[*npts].series = series;
+		(*pts)[*npts].commit = n - 1 - hit->index;
+		(*pts)[*npts].value = strtoll(PQgetvalue(res, row,
+		    (int)ncol + 3), NULL, 10);
+		(*npts)++;
+	}
+	return 0;
+}
+
+/*
  * series_meta: {"name": {"engine": e, "format": f}, ...}, a series' tag
  * columns as stored, for the series of pts (sorted, n > 0); nothing for
  * a kind without tag columns.
  */
 static void
 write_series_meta(struct jw *jw, const struct chart_kind *kind,
-    PGresult *values, const struct point *pts, size_t n)
+    const struct point *pts, size_t n)
 {
 	int col[NTAGS];
-	size_t t, j, i;
-	bool tagged = false;
+	size_t t, i;
 
-	for (t = 0; t < NTAGS; t++) {
-		col[t] = -1;
-		for (j = 0; kind->series_columns[j] != NULL; j++)
-			if (strcmp(kind->series_columns[j], tag_columns[t]) == 0)
-				col[t] = 3 + (int)j;	/* chart_sql_values() */
-		tagged |= col[t] != -1;
-	}
-	if (!tagged)
+	if (!tag_columns_of(kind, 0, col))
 		return;
 	jw_key(jw, "series_meta");
 	jw_object(jw);
 	for (i = 0; i < n; i++) {
-		if (i > 0 && strcmp(pts[i].series, pts[i - 1].series) == 0)
+		if (i > 0 && pts[i].series == pts[i - 1].series)
 			continue;
-		jw_key(jw, pts[i].series);
+		jw_key(jw, pts[i].series->name);
 		jw_object(jw);
 		for (t = 0; t < NTAGS; t++) {
 			if (col[t] == -1)
 				continue;
 			jw_key(jw, tag_columns[t]);
-			jw_string(jw, PQgetvalue(values, pts[i].row, col[t]));
+			jw_string(jw, pts[i].series->tag[t]);
 		}
 		jw_object_end(jw);
 	}
@@ -141,50 +336,39 @@ write_series_meta(struct jw *jw, const struct chart_kind *kind,
 }
 
 /*
- * series: {"name": [v, null, ...]} aligned with the window's commits, and
- * series_meta when a series has tags.
+ * series: {"name": [v, null, ...]} aligned with the window's commits (keys
+ * in JSON.stringify's order: array indices first, by value, then
+ * bytewise), and series_meta when a series has tags.
  */
 static int
-write_series(struct jw *jw, const struct chart_kind *kind, PGresult *values,
-    const struct window_commit *byhash, size_t ncommits,
-    struct api_error *err)
+write_series(struct jw *jw, struct chart_reads *r,
+    const struct chart_key *key, size_t ncommits, struct api_error *err)
 {
-	struct window_commit probe = { NULL, 0 }, *hit;
-	struct point *pts = NULL;
-	size_t i, n = 0, next = 0;
-	int rows = values == NULL ? 0 : PQntuples(values), r;
+	struct names names = { 0 };
+	struct point *pts;
+	size_t i, n, next = 0;
 
+	if (take_values(r, key, ncommits, &names, &pts, &n, err) == -1) {
+		free(pts);
+		names_free(&names);
+		return -1;
+	}
 	jw_key(jw, "series");
 	jw_object(jw);
-	if (rows > 0 && (pts = calloc((size_t)rows, sizeof(*pts))) == NULL)
-		return api_error_oom(err);
-	for (r = 0; r < rows; r++) {
-		probe.sha = PQgetvalue(values, r, 1);
-		hit = bsearch(&probe, byhash, ncommits, sizeof(*byhash),
-		    cmp_window);
-		if (hit == NULL)	/* same timestamp, cut from the window */
-			continue;
-		pts[n].series = PQgetvalue(values, r, 0);
-		pts[n].commit = hit->index;
-		pts[n].value = PQgetvalue(values, r, 2);
-		pts[n].row = r;
-		n++;
-	}
-	/* Bytewise, array indices first: JSON.stringify's key order. */
 	if (n > 0)
 		qsort(pts, n, sizeof(*pts), cmp_point);
 	for (i = 0; i < n && !jw->failed; i++) {
-		if (i == 0 || strcmp(pts[i].series, pts[i - 1].series) != 0) {
+		if (i == 0 || pts[i].series != pts[i - 1].series) {
 			if (i > 0) {
 				nulls(jw, &next, ncommits);
 				jw_array_end(jw);
 			}
-			jw_key(jw, pts[i].series);
+			jw_key(jw, pts[i].series->name);
 			jw_array(jw);
 			next = 0;
 		}
 		nulls(jw, &next, pts[i].commit);
-		jw_int(jw, strtoll(pts[i].value, NULL, 10));
+		jw_int(jw, pts[i].value);
 		next = pts[i].commit + 1;
 	}
 	if (n > 0) {
@@ -193,53 +377,30 @@ write_series(struct jw *jw, const struct chart_kind *kind, PGresult *values,
 	}
 	jw_object_end(jw);
 	if (n > 0)
-		write_series_meta(jw, kind, values, pts, n);
+		write_series_meta(jw, key->kind, pts, n);
 	free(pts);
+	names_free(&names);
 	return 0;
 }
 
 /*
  * The chart payload's members, written into the object open in jw:
  * display_name, unit_kind, history, commits (oldest first), series and
- * series_meta.  window 0 means all.
+ * series_meta.
+ * Its window is the newest n commits of W, total the commits from its
+ * start on.
  */
 static int
-chart_fill(struct db *db, const struct chart_key *key, long long window,
-    struct jw *jw, struct api_error *err)
+chart_fill(struct chart_reads *r, const struct chart_key *key, size_t n,
+    long long total, struct jw *jw, struct api_error *err)
 {
-	struct window_commit *byhash = NULL;
-	PGresult *first = NULL, *win = NULL, *values = NULL;
+	PGresult *win = r->win;
 	char *name;
-	long long total = 0;
-	size_t n = 0, i;
-	int rc = -1, row;
+	size_t i;
+	int row;
 
-	if ((first = chart_sql_earliest(db, key, err)) == NULL)
-		goto out;
-	if (PQgetisnull(first, 0, 0)) {
-		api_error_set(err, 404, "not_found", "chart not found");
-		goto out;
-	}
-	if ((win = chart_sql_window(db, PQgetvalue(first, 0, 0), window,
-	    err)) == NULL)
-		goto out;
-	n = (size_t)PQntuples(win);
-	if (n > 0) {
-		total = strtoll(PQgetvalue(win, 0, 0), NULL, 10);
-		/* The oldest commit in a bounded window bounds the values. */
-		if ((values = chart_sql_values(db, key, window == 0 ? NULL :
-		    PQgetvalue(win, (int)n - 1, 5), err)) == NULL)
-			goto out;
-		if ((byhash = calloc(n, sizeof(*byhash))) == NULL) {
-			api_error_oom(err);
-			goto out;
-		}
-	}
-
-	if ((name = chart_display_name(key)) == NULL) {
-		api_error_oom(err);
-		goto out;
-	}
+	if ((name = chart_display_name(key)) == NULL)
+		return api_error_oom(err);
 	jw_key(jw, "display_name");
 	jw_string(jw, name);
 	free(name);
@@ -257,7 +418,7 @@ chart_fill(struct db *db, const struct chart_key *key, long long window,
 	jw_bool(jw, total == (long long)n);
 	jw_object_end(jw);
 
-	/* The query returns newest first; the payload is oldest first. */
+	/* W is newest first; the payload is oldest first. */
 	jw_key(jw, "commits");
 	jw_array(jw);
 	for (i = 0; i < n; i++) {
@@ -272,19 +433,160 @@ chart_fill(struct db *db, const struct chart_key *key, long long window,
 		jw_key(jw, "url");
 		column(jw, win, row, 4);
 		jw_object_end(jw);
-		byhash[i].sha = PQgetvalue(win, row, 1);
-		byhash[i].index = i;
 	}
 	jw_array_end(jw);
-	if (n > 0)
-		qsort(byhash, n, sizeof(*byhash), cmp_window);
-	rc = write_series(jw, key->kind, values, byhash, n, err);
+	return write_series(jw, r, key, n, err);
+}
+
+static void
+chart_reads_free(struct chart_reads *r)
+{
+	PQclear(r->earliest);
+	PQclear(r->win);
+	PQclear(r->totals);
+	free(r->bysha);
+	free(r->bytime);
+	db_cursor_free(&r->values);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * The start of chart (its earliest commit time, as Postgres writes it in
+ * the read's session: UTC, ISO), from r->earliest's rows from *row on,
+ * which are in the order of the charts asked for; NULL if it has none.
+ */
+static const char *
+chart_start(struct chart_reads *r, const struct chart_key *chart, int *row)
+{
+	int ncol = (int)(chart->kind->ndims - r->pinned);
+
+	for (; *row < PQntuples(r->earliest); (*row)++)
+		if (row_of_chart(r->earliest, *row, 0, chart, r->pinned))
+			return PQgetisnull(r->earliest, *row, ncol) ? NULL :
+			    PQgetvalue(r->earliest, *row, ncol);
+	return NULL;
+}
+
+/*
+ * How rows find their commit in W (newest first, so equal times are
+ * adjacent): by time, where W has one commit of that time; by sha, for
+ * the times in tied: those two commits of W share, and W's oldest, which
+ * a commit cut from W may share.
+ */
+static int
+window_index(struct chart_reads *r, struct strbuf *tied,
+    struct api_error *err)
+{
+	size_t n = (size_t)PQntuples(r->win), i, j, ntied = 0;
+	const char *ts;
+
+	if ((r->bysha = calloc(n, sizeof(*r->bysha))) == NULL ||
+	    (r->bytime = calloc(n, sizeof(*r->bytime))) == NULL)
+		return api_error_oom(err);
+	for (i = 0; i < n; i++) {
+		r->bysha[i].key = PQgetvalue(r->win, (int)i, 1);
+		r->bysha[i].index = i;
+	}
+	qsort(r->bysha, n, sizeof(*r->bysha), cmp_window);
+	sb_str(tied, "{");
+	for (i = 0; i < n; i = j) {
+		ts = PQgetvalue(r->win, (int)i, 5);
+		for (j = i + 1; j < n && strcmp(PQgetvalue(r->win, (int)j, 5),
+		    ts) == 0; j++)
+			;
+		if (j - i == 1 && j < n) {
+			r->bytime[r->nbytime].key = ts;
+			r->bytime[r->nbytime++].index = i;
+		} else
+			sb_printf(tied, "%s\"%s\"", ntied++ ? "," : "", ts);
+	}
+	sb_str(tied, "}");
+	qsort(r->bytime, r->nbytime, sizeof(*r->bytime), cmp_window);
+	return tied->failed ? api_error_oom(err) : 0;
+}
+
+/*
+ * Reads what the charts[0..ncharts) (ncharts >= 1, under key's first
+ * `pinned` values) need, in a fixed number of statements whatever their
+ * number: each one's start, the window W from the earliest start, the
+ * commit counts from the other starts (totals[i] for charts[i]), the
+ * values cursor from W's oldest commit.  A chart without a start is 404.
+ */
+static int
+chart_reads_open(struct db *db, const struct chart_key *key, size_t pinned,
+    const struct chart_key *charts, size_t ncharts, long long window,
+    struct chart_reads *r, long long *totals, struct api_error *err)
+{
+	struct strbuf later = { 0 }, tied = { 0 };
+	const char **starts = NULL, *since = NULL;
+	size_t i, nlater = 0;
+	int row = 0, rc = -1, w;
+
+	memset(r, 0, sizeof(*r));
+	r->pinned = pinned;
+	if ((starts = calloc(ncharts, sizeof(*starts))) == NULL)
+		return api_error_oom(err);
+	if ((r->earliest = chart_sql_earliest(db, key, pinned, err)) == NULL)
+		goto out;
+	/*
+	 * Timestamps in the session's format compare as text in time order
+	 * (UTC, fixed widths; "+" sorts before a fraction's ".").
+	 */
+	for (i = 0; i < ncharts; i++) {
+		if ((starts[i] = chart_start(r, &charts[i], &row)) == NULL) {
+			api_error_set(err, 404, "not_found", "chart not found");
+			goto out;
+		}
+		if (since == NULL || strcmp(starts[i], since) < 0)
+			since = starts[i];
+	}
+	if ((r->win = chart_sql_window(db, since, window, err)) == NULL)
+		goto out;
+	w = PQntuples(r->win);
+	sb_str(&later, "{");
+	for (i = 0; i < ncharts; i++) {
+		totals[i] = w > 0 ? strtoll(PQgetvalue(r->win, 0, 0), NULL,
+		    10) : 0;
+		if (strcmp(starts[i], since) != 0) {
+			totals[i] = -1;
+			sb_printf(&later, "%s\"%s\"", nlater++ ? "," : "",
+			    starts[i]);
+		}
+	}
+	sb_str(&later, "}");
+	if (later.failed) {
+		api_error_oom(err);
+		goto out;
+	}
+	if (nlater > 0) {
+		if ((r->totals = chart_sql_totals(db, later.data, err)) == NULL)
+			goto out;
+		for (i = 0, row = 0; i < ncharts; i++)
+			if (totals[i] == -1)
+				totals[i] = strtoll(PQgetvalue(r->totals, row++,
+				    0), NULL, 10);
+	}
+	if (w > 0) {
+		if (window_index(r, &tied, err) == -1 ||
+		    chart_sql_values(&r->values, db, key, pinned,
+		    PQgetvalue(r->win, w - 1, 5), tied.data, window == 0,
+		    err) == -1)
+			goto out;
+		r->values_open = true;
+	}
+	rc = 0;
 out:
-	free(byhash);
-	PQclear(first);
-	PQclear(win);
-	PQclear(values);
+	free(starts);
+	sb_free(&later);
+	sb_free(&tied);
 	return rc;
+}
+
+/* A chart's window: the newest n of W, n its commits or the window. */
+static size_t
+chart_window(long long window, long long total)
+{
+	return (size_t)(window > 0 && window < total ? window : total);
 }
 
 /* "name" and "slug" of a chart, or of a group (key->group). */
@@ -329,14 +631,23 @@ int
 payload_chart(struct db *db, const struct read_target *target,
     struct payload *p, struct api_error *err)
 {
+	const struct chart_key *key = &target->key;
+	struct chart_reads r;
 	struct strbuf out = { 0 };
 	struct jw jw;
+	long long total;
 	int rc;
 
 	jw_init(&jw, jw_sink_strbuf, &out, err);
-	jw_object(&jw);
-	rc = chart_fill(db, &target->key, target->window, &jw, err);
-	jw_object_end(&jw);
+	rc = chart_reads_open(db, key, key->kind->ndims, key, 1,
+	    target->window, &r, &total, err);
+	if (rc == 0) {
+		jw_object(&jw);
+		rc = chart_fill(&r, key, chart_window(target->window, total),
+		    total, &jw, err);
+		jw_object_end(&jw);
+	}
+	chart_reads_free(&r);
 	return finish(p, &jw, &out, rc);
 }
 
@@ -344,8 +655,10 @@ int
 payload_group(struct db *db, const struct read_target *target,
     struct payload *p, struct api_error *err)
 {
+	struct chart_reads r = { 0 };
 	struct group g;
 	struct strbuf out = { 0 };
+	long long *totals = NULL;
 	struct jw jw;
 	size_t i;
 	int rc = -1;
@@ -357,6 +670,13 @@ payload_group(struct db *db, const struct read_target *target,
 		api_error_set(err, 404, "not_found", "group not found");
 		goto out;
 	}
+	if ((totals = calloc(g.charts.n, sizeof(*totals))) == NULL) {
+		api_error_oom(err);
+		goto out;
+	}
+	if (chart_reads_open(db, &target->key, target->key.kind->ngroup_dims,
+	    g.charts.keys, g.charts.n, target->window, &r, totals, err) == -1)
+		goto out;
 	jw_object(&jw);
 	jw_key(&jw, "name");
 	jw_string(&jw, g.name);
@@ -366,8 +686,8 @@ payload_group(struct db *db, const struct read_target *target,
 	for (i = 0; i < g.charts.n && !jw.failed; i++) {
 		jw_object(&jw);
 		if (named(&jw, &g.charts.keys[i], err) == -1 ||
-		    chart_fill(db, &g.charts.keys[i], target->window, &jw,
-		    err) == -1)
+		    chart_fill(&r, &g.charts.keys[i], chart_window(target->window,
+		    totals[i]), totals[i], &jw, err) == -1)
 			goto out;
 		jw_object_end(&jw);
 	}
@@ -375,11 +695,16 @@ payload_group(struct db *db, const struct read_target *target,
 	jw_object_end(&jw);
 	rc = 0;
 out:
+	chart_reads_free(&r);
+	free(totals);
 	group_free(&g);
 	return finish(p, &jw, &out, rc);
 }
 
-/* Every group of every kind, each with its charts' names and slugs. */
+/*
+ * Every group of every kind, each with its charts' names and slugs: one
+ * statement per kind finds them all (discover_kind()).
+ */
 static int
 all_groups(struct db *db, struct jw *jw, struct api_error *err)
 {

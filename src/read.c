@@ -52,8 +52,11 @@ read_no_cache_key(struct http_request *req)
 
 /*
  * nginx's probe: the key its cache stores this request's answer under,
- * "<generation> <route>[ <canonical slug> <window>]".  Computed from the
- * target the answer is computed from, it cannot disagree with the answer.
+ * "<generation> <route>[ <canonical slug> <window>][ gzip]".  Computed from
+ * the target the answer is computed from, it cannot disagree with the
+ * answer: the gzip and the identity answer are two entries, each
+ * compressed (or not) once, whatever the client spelled in its
+ * Accept-Encoding.
  */
 static void
 reply_cache_key(struct http_request *req, const struct read_target *t)
@@ -71,6 +74,8 @@ reply_cache_key(struct http_request *req, const struct read_target *t)
 		else
 			sb_printf(&h, " %s %lld", slug, t->window);
 	}
+	if (t->gzip)
+		sb_str(&h, " gzip");
 	sb_str(&h, "\r\n");
 	/* Out of memory, or too long for nginx's buffer: no key, no cache. */
 	if (h.failed || h.len > READ_CACHE_KEY_MAX)
@@ -121,6 +126,7 @@ read_target(struct http_request *req, const struct read_route *route,
 		}
 		t->window = window_parse(req->query);
 	}
+	t->gzip = http_accepts_gzip(req->accept_encoding);
 	if (req->cache_key_probe) {
 		reply_cache_key(req, t);
 		chart_key_free(&t->key);
@@ -164,7 +170,7 @@ read_answer(struct http_request *req, struct route_ctx *ctx,
 	}
 	read_target_free(&t);
 	if (rc == 0)
-		read_reply(req, &p);
+		read_reply(req, &p, t.gzip);
 	else
 		reply_error(req, route, &err);
 	if (slot)

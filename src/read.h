@@ -5,7 +5,9 @@
  * target alone in one read-only snapshot (payload.h), carries an ETag and
  * honours If-None-Match (read_reply.h); nginx caches it under a key it
  * asks the handler for: the generation of generation.h, the route's name,
- * the canonical slug and the canonical window.
+ * the canonical slug and the canonical window, and "gzip" when the answer
+ * is gzipped (Accept-Encoding), so nginx keeps each encoding compressed
+ * once.
  */
 #ifndef BENCHINGEST_READ_H
 #define BENCHINGEST_READ_H
@@ -52,6 +54,7 @@ struct read_target {
 	const struct read_route *route;
 	struct chart_key key;	/* of the slug, when the route has one */
 	long long window;	/* window_parse(); 0: all */
+	bool gzip;		/* the client accepts gzip: answer with it */
 };
 
 /*

@@ -9,10 +9,16 @@
 #ifndef BENCHINGEST_READ_REPLY_H
 #define BENCHINGEST_READ_REPLY_H
 
+#include <stdbool.h>
+
 #include "http.h"
 #include "payload.h"
 
-/* Sends the payload and frees it. */
-void	read_reply(struct http_request *, struct payload *);
+/*
+ * Sends the payload, gzipped when gzip (Content-Encoding: gzip, and an
+ * ETag of its own), and frees it.  Every answer says Vary:
+ * Accept-Encoding.
+ */
+void	read_reply(struct http_request *, struct payload *, bool gzip);
 
 #endif

@@ -521,7 +521,7 @@ all_groups(struct page *pg, struct group **groups, size_t *n)
 {
 	struct read_route route = { "groups", READ_NO_SLUG, pg->src->groups,
 	    NULL };
-	struct read_target t = { &route, { 0 }, WINDOW_DEFAULT };
+	struct read_target t = { &route, { 0 }, WINDOW_DEFAULT, false };
 	struct jp jp;
 	void *v = NULL;
 	int rc;
@@ -644,7 +644,7 @@ render_group(struct page *pg, struct strbuf *sb, const struct group *g)
 {
 	struct read_route route = { "group", READ_GROUP_SLUG, pg->src->group,
 	    NULL };
-	struct read_target t = { &route, { 0 }, WINDOW_DEFAULT };
+	struct read_target t = { &route, { 0 }, WINDOW_DEFAULT, false };
 	const struct chart *c;
 	struct chart *charts;
 	struct jp jp;
@@ -818,7 +818,7 @@ site_chart_from(const struct site_source *src, struct db *db,
 {
 	struct read_route route = { "chart", READ_CHART_SLUG, src->chart,
 	    NULL };
-	struct read_target t = { &route, *key, WINDOW_DEFAULT };
+	struct read_target t = { &route, *key, WINDOW_DEFAULT, false };
 	struct page pg = { src, db, arena_new(), err, { 0 }, { 0 } };
 	struct strbuf sb = { 0 }, title = { 0 };
 	const struct group *g = NULL;

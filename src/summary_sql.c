@@ -5,8 +5,8 @@
  * whatever the database's collation: benchingest(8)), ties broken by
  * commit.
  *
- * Costs: a query group walks its series on query_measurements_series_idx
- * (two index descents per series); compression times and sizes walk
+ * Costs: a query group reads its series' rows of query_series (one index
+ * range; the newest positive value of each is kept there by triggers); compression times and sizes walk
  * commits newest first to the first one with a vortex/parquet pair
  * (compression_*_commit_idx), then read that timestamp's rows; random
  * access, per dataset, walks commits newest first to the first with a
@@ -20,53 +20,46 @@
 
 /*
  * Per series (query_idx, engine, format) of the group with a positive
- * value, its newest positive value: stamped rows by commit_timestamp,
- * else unstamped rows by their commit's timestamp; ties (one timestamp,
- * two commits) to the greater commit_sha.  The successor of a series is
- * the first row of three single-inequality branches, each an index
- * descent, as in the reference.  %1$s: the group's pins, %2$s: the
- * index order.
+ * value, its newest positive value: stamped rows by commit_timestamp
+ * (query_series keeps it: latest_value, ties to the greater commit_sha),
+ * else unstamped rows by their commit's timestamp, ties to the greater
+ * commit_sha, read from query_measurements for such a series alone
+ * (query_measurements_unstamped_idx).  %1$s: the group's pins on
+ * query_series (q), %2$s: the same on query_measurements (m).
  */
 #define QUERY_SQL \
-	"WITH RECURSIVE series AS (" \
-	"(SELECT q.query_idx, q.engine, q.format FROM query_measurements q " \
-	"WHERE %1$s AND q.value_ns > 0 ORDER BY %2$s LIMIT 1) " \
-	"UNION ALL " \
-	"SELECT n.query_idx, n.engine, n.format FROM series s " \
-	"CROSS JOIN LATERAL (" \
-	"(SELECT 1 AS br, q.query_idx, q.engine, q.format " \
-	"FROM query_measurements q WHERE %1$s AND q.query_idx = s.query_idx " \
-	"AND q.engine = s.engine AND q.format > s.format AND q.value_ns > 0 " \
-	"ORDER BY %2$s LIMIT 1) " \
-	"UNION ALL " \
-	"(SELECT 2, q.query_idx, q.engine, q.format " \
-	"FROM query_measurements q WHERE %1$s AND q.query_idx = s.query_idx " \
-	"AND q.engine > s.engine AND q.value_ns > 0 ORDER BY %2$s LIMIT 1) " \
-	"UNION ALL " \
-	"(SELECT 3, q.query_idx, q.engine, q.format " \
-	"FROM query_measurements q WHERE %1$s AND q.query_idx > s.query_idx " \
-	"AND q.value_ns > 0 ORDER BY %2$s LIMIT 1) " \
-	"ORDER BY br LIMIT 1) n) " \
-	"SELECT s.query_idx, s.engine || ':' || s.format, l.v " \
-	"FROM series s CROSS JOIN LATERAL (" \
-	"(SELECT 1 AS br, q.value_ns::float8 AS v FROM query_measurements q " \
-	"WHERE %1$s AND q.query_idx = s.query_idx AND q.engine = s.engine " \
-	"AND q.format = s.format AND q.value_ns > 0 " \
-	"AND q.commit_timestamp IS NOT NULL " \
-	"ORDER BY %2$s, q.commit_timestamp DESC, q.commit_sha DESC LIMIT 1) " \
-	"UNION ALL " \
-	"(SELECT 2, q.value_ns::float8 FROM query_measurements q " \
-	"LEFT JOIN commits c ON c.commit_sha = q.commit_sha " \
-	"WHERE %1$s AND q.query_idx = s.query_idx AND q.engine = s.engine " \
-	"AND q.format = s.format AND q.value_ns > 0 " \
-	"AND q.commit_timestamp IS NULL " \
-	"ORDER BY c.timestamp DESC NULLS LAST, q.commit_sha DESC LIMIT 1) " \
-	"ORDER BY br LIMIT 1) l " \
-	"ORDER BY s.query_idx, (s.engine || ':' || s.format) COLLATE \"C\""
+	"SELECT q.query_idx, q.engine || ':' || q.format, " \
+	"COALESCE(q.latest_value::float8, (SELECT m.value_ns::float8 " \
+	"FROM query_measurements m " \
+	"LEFT JOIN commits c ON c.commit_sha = m.commit_sha " \
+	"WHERE %2$s AND m.query_idx = q.query_idx AND m.engine = q.engine " \
+	"AND m.format = q.format AND m.value_ns > 0 " \
+	"AND m.commit_timestamp IS NULL " \
+	"ORDER BY c.timestamp DESC NULLS LAST, m.commit_sha DESC LIMIT 1)) " \
+	"FROM query_series q WHERE %1$s " \
+	"AND (q.latest_id IS NOT NULL OR q.unstamped_positive > 0) " \
+	"ORDER BY q.query_idx, (q.engine || ':' || q.format) COLLATE \"C\""
 
-static const char query_index_order[] =
-	"q.dataset, q.dataset_variant, q.scale_factor, q.storage, "
-	"q.query_idx, q.engine, q.format";
+/* QUERY_SQL's rows of every group, each led by the group's key. */
+static const char query_all_sql[] =
+	"SELECT q.dataset, q.dataset_variant, q.scale_factor, q.storage, "
+	"q.query_idx, q.engine || ':' || q.format, "
+	"COALESCE(q.latest_value::float8, (SELECT m.value_ns::float8 "
+	"FROM query_measurements m "
+	"LEFT JOIN commits c ON c.commit_sha = m.commit_sha "
+	"WHERE m.dataset = q.dataset AND m.dataset_variant IS NOT DISTINCT "
+	"FROM q.dataset_variant AND m.scale_factor IS NOT DISTINCT FROM "
+	"q.scale_factor AND m.storage = q.storage "
+	"AND m.query_idx = q.query_idx AND m.engine = q.engine "
+	"AND m.format = q.format AND m.value_ns > 0 "
+	"AND m.commit_timestamp IS NULL "
+	"ORDER BY c.timestamp DESC NULLS LAST, m.commit_sha DESC LIMIT 1)) "
+	"FROM query_series q "
+	"WHERE q.latest_id IS NOT NULL OR q.unstamped_positive > 0 "
+	"ORDER BY q.dataset COLLATE \"C\", "
+	"q.dataset_variant COLLATE \"C\" NULLS FIRST, "
+	"q.scale_factor COLLATE \"C\" NULLS FIRST, q.storage COLLATE \"C\", "
+	"q.query_idx, (q.engine || ':' || q.format) COLLATE \"C\"";
 
 /*
  * The vortex-file-compressed/parquet pairs of one commit, dataset,
@@ -134,60 +127,135 @@ value_at(PGresult *res, int row, int col)
 	return strtod(PQgetvalue(res, row, col), NULL);
 }
 
-/* Pins on the group's dataset, variant, scale factor and storage. */
+/*
+ * Key column c of row r against v: null first, text bytewise, as
+ * query_all_sql orders its rows.
+ */
+static int
+cmp_pin(PGresult *res, int r, int c, const struct dim_value *v)
+{
+	bool null = PQgetisnull(res, r, c);
+
+	if (null || v->null)
+		return null == v->null ? 0 : null ? -1 : 1;
+	return strcmp(PQgetvalue(res, r, c), v->text);
+}
+
+/* Row r's group (its first four columns) against the group's values. */
+static int
+cmp_group(PGresult *res, int r, const struct dim_value *v)
+{
+	int c, d;
+
+	for (c = 0; c < 4; c++)
+		if ((d = cmp_pin(res, r, c, &v[c])) != 0)
+			return d;
+	return 0;
+}
+
+/*
+ * The summary of res's rows from `first`, n of them, laid out as
+ * (query_idx, series name, value) from column `col` on.
+ */
+static int
+query_rows_summary(PGresult *res, int first, int n, int col,
+    struct summary *s, struct api_error *err)
+{
+	struct summary_row *rows = NULL;
+	int i, rc;
+
+	if (n > 0 && (rows = calloc((size_t)n, sizeof(*rows))) == NULL)
+		return api_error_oom(err);
+	for (i = 0; i < n; i++) {
+		rows[i].query_idx = (int)strtol(PQgetvalue(res, first + i, col),
+		    NULL, 10);
+		rows[i].name = PQgetvalue(res, first + i, col + 1);
+		rows[i].value = value_at(res, first + i, col + 2);
+	}
+	if ((rc = summary_query(s, rows, (size_t)n)) == -1)
+		api_error_oom(err);
+	free(rows);
+	return rc;
+}
+
+/* group's summary from the rows of every group (query_all_sql). */
+static int
+query_summary_of(PGresult *res, const struct chart_key *group,
+    struct summary *s, struct api_error *err)
+{
+	const struct dim_value *v = group->values;
+	int lo = 0, hi = PQntuples(res), mid, end;
+
+	if (!summary_query_dataset(v[0].text))
+		return 0;
+	/* The first row of the group, or where it would be. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cmp_group(res, mid, v) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < PQntuples(res) && cmp_group(res, end, v) == 0;
+	    end++)
+		;
+	return query_rows_summary(res, lo, end - lo, 4, s, err);
+}
+
+/*
+ * The group's pins on the columns of alias a: dataset $1, storage $2,
+ * then variant and scale factor, each IS NULL or the next $n (params,
+ * *nparams: 2 on entry; the same for every alias).
+ */
+static void
+group_pins(struct strbuf *pins, const struct dim_value *v, const char *a,
+    const char **params, int *nparams)
+{
+	*nparams = 2;
+	params[0] = v[0].text;
+	params[1] = v[3].text;
+	sb_printf(pins, "%1$s.dataset = $1 AND %1$s.storage = $2", a);
+	if (v[1].null)
+		sb_printf(pins, " AND %s.dataset_variant IS NULL", a);
+	else {
+		params[(*nparams)++] = v[1].text;
+		sb_printf(pins, " AND %s.dataset_variant = $%d", a, *nparams);
+	}
+	if (v[2].null)
+		sb_printf(pins, " AND %s.scale_factor IS NULL", a);
+	else {
+		params[(*nparams)++] = v[2].text;
+		sb_printf(pins, " AND %s.scale_factor = $%d", a, *nparams);
+	}
+}
+
 static int
 query_summary(struct db *db, const struct chart_key *group,
     struct summary *s, struct api_error *err)
 {
 	const struct dim_value *v = group->values;
 	const char *params[4];
-	struct strbuf pins = { 0 }, sql = { 0 };
-	struct summary_row *rows = NULL;
+	struct strbuf pins = { 0 }, mpins = { 0 }, sql = { 0 };
 	PGresult *res = NULL;
-	int nparams = 2, i, n, rc = -1;
+	int nparams, rc = -1;
 
 	if (!summary_query_dataset(v[0].text))
 		return 0;
-	params[0] = v[0].text;
-	params[1] = v[3].text;
-	sb_str(&pins, "q.dataset = $1 AND q.storage = $2");
-	if (v[1].null)
-		sb_str(&pins, " AND q.dataset_variant IS NULL");
-	else {
-		params[nparams++] = v[1].text;
-		sb_printf(&pins, " AND q.dataset_variant = $%d", nparams);
-	}
-	if (v[2].null)
-		sb_str(&pins, " AND q.scale_factor IS NULL");
-	else {
-		params[nparams++] = v[2].text;
-		sb_printf(&pins, " AND q.scale_factor = $%d", nparams);
-	}
-	if (!pins.failed)
-		sb_printf(&sql, QUERY_SQL, pins.data, query_index_order);
-	if (pins.failed || sql.failed) {
+	group_pins(&pins, v, "q", params, &nparams);
+	group_pins(&mpins, v, "m", params, &nparams);
+	if (!pins.failed && !mpins.failed)
+		sb_printf(&sql, QUERY_SQL, pins.data, mpins.data);
+	if (pins.failed || mpins.failed || sql.failed) {
 		api_error_oom(err);
 		goto out;
 	}
 	if ((res = db_read_query(db, sql.data, nparams, params, err)) == NULL)
 		goto out;
-	n = PQntuples(res);
-	if (n > 0 && (rows = calloc((size_t)n, sizeof(*rows))) == NULL) {
-		api_error_oom(err);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		rows[i].query_idx = (int)strtol(PQgetvalue(res, i, 0), NULL,
-		    10);
-		rows[i].name = PQgetvalue(res, i, 1);
-		rows[i].value = value_at(res, i, 2);
-	}
-	if ((rc = summary_query(s, rows, (size_t)n)) == -1)
-		api_error_oom(err);
+	rc = query_rows_summary(res, 0, PQntuples(res), 0, s, err);
 out:
-	free(rows);
 	PQclear(res);
 	sb_free(&pins);
+	sb_free(&mpins);
 	sb_free(&sql);
 	return rc;
 }
@@ -291,7 +359,8 @@ out:
 
 int
 summary_sql_group(struct db *db, const struct chart_key *group,
-    const struct chart_key *charts, size_t ncharts, struct summary *s,
+    const struct chart_key *charts, size_t ncharts,
+    const struct summary_prefetch *pre, struct summary *s,
     struct api_error *err)
 {
 	memset(s, 0, sizeof(*s));
@@ -299,6 +368,8 @@ summary_sql_group(struct db *db, const struct chart_key *group,
 	case SUMMARY_NONE:
 		return 0;
 	case SUMMARY_QUERY:
+		if (pre != NULL)
+			return query_summary_of(pre->res, group, s, err);
 		return query_summary(db, group, s, err);
 	case SUMMARY_COMPRESSION:
 		return compression_summary(db, false, s, err);
@@ -308,4 +379,19 @@ summary_sql_group(struct db *db, const struct chart_key *group,
 		return random_access_summary(db, charts, ncharts, s, err);
 	}
 	return 0;
+}
+
+int
+summary_sql_prefetch(struct db *db, struct summary_prefetch *pre,
+    struct api_error *err)
+{
+	pre->res = db_read_query(db, query_all_sql, 0, NULL, err);
+	return pre->res == NULL ? -1 : 0;
+}
+
+void
+summary_prefetch_free(struct summary_prefetch *pre)
+{
+	PQclear(pre->res);
+	pre->res = NULL;
 }

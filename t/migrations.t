@@ -1,14 +1,19 @@
 #!/usr/bin/perl
 # sql/ migrations: safe to re-run, create the commits table of
 # doc/ingest-api.md §7 (the fact tables: t/record-kinds-match-schema.t) with
-# its indexes and the read API's own, and give bench_ingest and bench_read
-# exactly their grants.
+# its indexes and the read API's own, the derived query_series and the
+# triggers that keep it, and give bench_ingest and bench_read exactly their
+# grants.  A database the previous release made, with rows, another owner
+# and extra columns, takes the new migration and gets query_series built
+# from its rows; a re-run rewrites none of them.
 use strict;
 use warnings;
+use File::Copy qw(copy);
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
 use BenchTest;
+use QuerySeries qw(is_current);
 
 my $top = "$FindBin::Bin/..";
 my $t = BenchTest->new(start => 0);
@@ -17,11 +22,12 @@ my $dbh = $t->dbh;
 my $out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$t->superuser_conninfo]}' 2>&1`;
 is($?, 0, 'migrations re-run cleanly on a migrated database') or diag($out);
 is($out, "applied 001_tables.sql\napplied 002_indexes.sql\napplied 003_roles.sql\n"
-    . "applied 004_read_indexes.sql\n", 'each file is reported once, without notices');
+    . "applied 004_read_indexes.sql\napplied 005_query_series.sql\n",
+    'each file is reported once, without notices');
 
 $out = `bash $top/script/benchingest-migrate.in -n -D $top/sql 2>&1`;
-is($out, "001_tables.sql\n002_indexes.sql\n003_roles.sql\n004_read_indexes.sql\n",
-    '-n lists in order');
+is($out, "001_tables.sql\n002_indexes.sql\n003_roles.sql\n004_read_indexes.sql\n"
+    . "005_query_series.sql\n", '-n lists in order');
 `bash $top/script/benchingest-migrate.in -D /nonexistent 2>&1`;
 is($? >> 8, 1, 'an empty sql dir is an error');
 `bash $top/script/benchingest-migrate.in -x 2>&1`;
@@ -93,7 +99,8 @@ like($plan, qr/Index Scan using query_measurements_chart_idx .*\n\s*Index Cond: 
     'the chart walk is one index probe on query_measurements_chart_idx') or diag($plan);
 
 # Each role's privileges, table by table: every table the migrations made
-# (commits and one per record kind) and nothing else.
+# (commits and one per record kind), SELECT on the derived query_series, and
+# nothing else.
 sub grants {
 	return { map { ("$_->[0] $_->[1]" => $_->[2]) } @{ $dbh->selectall_arrayref(q{
 	    SELECT grantee, table_name, string_agg(privilege_type, ',' ORDER BY privilege_type)
@@ -102,9 +109,11 @@ sub grants {
 }
 my @tables = $t->tables;
 cmp_ok(scalar @tables, '>=', 2, 'commits and the tables of the record kinds');
-is_deeply(grants(), { map { ("bench_ingest $_" => 'INSERT,SELECT,UPDATE',
-    "bench_read $_" => 'SELECT') } @tables },
-    'bench_ingest may SELECT, INSERT and UPDATE each table, bench_read SELECT, no more');
+is_deeply(grants(), { (map { ("bench_ingest $_" => 'INSERT,SELECT,UPDATE',
+    "bench_read $_" => 'SELECT') } @tables),
+    'bench_ingest query_series' => 'SELECT', 'bench_read query_series' => 'SELECT' },
+    'bench_ingest may SELECT, INSERT and UPDATE each table, bench_read SELECT, '
+    . 'both SELECT query_series, no more');
 
 # A record kind's table added to 001_tables.sql gets its grants from 003
 # without a line of its own.
@@ -120,6 +129,43 @@ ok(!grants()->{'bench_ingest unrelated'} && !grants()->{'bench_read unrelated'},
     '... and neither gets a table that is not a kind\'s');
 $dbh->do('DROP TABLE new_kind_runs, unrelated');
 
+# The derived query_series: its columns, its key, the triggers on
+# query_measurements that keep it, run as its owner with a fixed path.
+is(join(',', map { "@$_" } @{ $dbh->selectall_arrayref(q{
+    SELECT column_name, data_type, is_nullable FROM information_schema.columns
+    WHERE table_schema = 'public' AND table_name = 'query_series'
+    ORDER BY ordinal_position}) }),
+    'dataset text NO,dataset_variant text YES,scale_factor text YES,storage text NO,'
+    . 'query_idx integer NO,engine text NO,format text NO,row_count bigint NO,'
+    . 'first_timestamp timestamp with time zone YES,'
+    . 'latest_timestamp timestamp with time zone YES,latest_sha text YES,'
+    . 'latest_id bigint YES,latest_value bigint YES,unstamped_positive bigint NO',
+    'query_series has its columns');
+is($dbh->selectrow_array(q{SELECT regexp_replace(indexdef, '^.* USING btree ', '')
+    FROM pg_indexes WHERE indexname = 'query_series_key_idx'
+    AND indexdef LIKE 'CREATE UNIQUE %'}),
+    q{(dataset COLLATE "C", ((dataset_variant IS NOT NULL)), }
+    . q{COALESCE(dataset_variant, ''::text) COLLATE "C", ((scale_factor IS NOT NULL)), }
+    . q{COALESCE(scale_factor, ''::text) COLLATE "C", storage COLLATE "C", query_idx, }
+    . q{engine COLLATE "C", format COLLATE "C")},
+    'one query_series row per series, NULL a value, in the read order');
+is_deeply($dbh->selectall_arrayref(q{
+    SELECT tgname, pg_get_triggerdef(t.oid) ~ ('AFTER [A-Z]+ ON public.query_measurements '
+	|| '(REFERENCING .* )?FOR EACH STATEMENT EXECUTE FUNCTION query_series_track[(][)]$')
+    FROM pg_trigger t WHERE tgrelid = 'query_measurements'::regclass
+    AND NOT tgisinternal ORDER BY tgname}),
+    [map { [$_, 1] } qw(query_series_delete query_series_insert
+	query_series_truncate query_series_update)],
+    'statement triggers after INSERT, UPDATE, DELETE and TRUNCATE keep it');
+is_deeply($dbh->selectrow_arrayref(q{
+    SELECT p.prosecdef, p.proowner = c.relowner, p.proconfig::text
+    FROM pg_proc p, pg_class c
+    WHERE p.proname = 'query_series_track' AND c.relname = 'query_series'}),
+    [1, 1, '{"search_path=pg_catalog, public, pg_temp",enable_mergejoin=off,jit=off}'],
+    'the trigger function runs as the owner of query_series, with a fixed search_path');
+is($dbh->selectrow_array(q{SELECT count(*) FROM query_series}), 0,
+    'an empty database has no series');
+
 # What bench_ingest may do, as bench_ingest.
 my $ingest = DBI->connect('dbi:Pg:' . $t->ingest_conninfo, undef, undef,
     { RaiseError => 0, PrintError => 0, AutoCommit => 1 });
@@ -130,10 +176,35 @@ ok($ingest->do(q{UPDATE commits SET url = 'v' WHERE commit_sha = 'x'}), 'bench_i
 ok(defined $ingest->selectrow_array('SELECT count(*) FROM commits'), 'bench_ingest can SELECT');
 for my $sql ('DELETE FROM commits', 'TRUNCATE commits', 'DROP TABLE commits',
     'CREATE TABLE evil (a int)', 'ALTER TABLE commits ADD COLUMN evil int',
-    'CREATE INDEX evil ON commits (url)') {
+    'CREATE INDEX evil ON commits (url)', 'DELETE FROM query_measurements',
+    'TRUNCATE query_measurements',
+    q{INSERT INTO query_series VALUES ('d', NULL, NULL, 'nvme', 1, 'e', 'f', 1,
+	NULL, NULL, NULL, NULL, NULL, 0)},
+    'UPDATE query_series SET row_count = 0', 'DELETE FROM query_series',
+    'TRUNCATE query_series',
+    'ALTER TABLE query_measurements DISABLE TRIGGER query_series_insert',
+    'DROP TRIGGER query_series_insert ON query_measurements',
+    'SELECT query_series_track()',
+    q{SELECT query_series_summary_sql('query_measurements')}) {
 	ok(!$ingest->do($sql), "bench_ingest cannot: $sql");
 	like($ingest->errstr // '', qr/permission denied|must be owner/, '... permission denied');
 }
+
+# Its writes keep query_series current without any right on it: the
+# triggers run as the owner.
+ok($ingest->do(q{INSERT INTO query_measurements (measurement_id, commit_sha,
+    dataset, query_idx, storage, engine, format, value_ns, all_runtimes_ns,
+    commit_timestamp) VALUES (1, 'x', 'tpch', 1, 'nvme', 'duckdb', 'parquet',
+    5, '{5}', now()), (2, 'x', 'tpch', 2, 'nvme', 'duckdb', 'parquet', 0, '{0}',
+    NULL)}), 'bench_ingest inserts query rows') or diag($ingest->errstr);
+ok($ingest->do(q{UPDATE query_measurements SET value_ns = 0 WHERE measurement_id = 1}),
+    'bench_ingest updates one');
+is($dbh->selectrow_array('SELECT count(*) FROM query_series'), 2,
+    '... and query_series has their two series');
+is_current($dbh, '... as computed from scratch');
+is($ingest->selectrow_array('SELECT sum(row_count) FROM query_series'), 2,
+    'bench_ingest can SELECT query_series');
+$dbh->do('TRUNCATE query_measurements');
 
 my $read = DBI->connect('dbi:Pg:' . ($t->ingest_conninfo =~ s/user=bench_ingest/user=bench_read/r),
     undef, undef, { RaiseError => 0, PrintError => 0, AutoCommit => 1 });
@@ -141,5 +212,89 @@ ok(defined $read->selectrow_array('SELECT count(*) FROM query_measurements'), 'b
 ok(!$read->do(q{INSERT INTO commits VALUES ('y', now(), '', '', '', '', '', 't', 'u')}),
     'bench_read cannot INSERT');
 ok(!$read->do(q{UPDATE commits SET url = 'w'}), 'bench_read cannot UPDATE');
+ok(defined $read->selectrow_array('SELECT count(*) FROM query_series'),
+    'bench_read can SELECT query_series');
+ok(!$read->do('DELETE FROM query_series'), 'bench_read cannot DELETE from it');
+
+# ---------------------------------------------------------------- upgrade
+#
+# A database as the previous release left it: migrations 001-004 only, the
+# tables owned by another role and widened by the previous stack, rows of
+# every shape the summaries care about.  The new migration builds
+# query_series from them.
+my $previous = $t->dir . "/previous-sql";
+mkdir $previous or die "mkdir: $!";
+copy($_, $previous) or die "copy $_: $!" for grep { !/005_query_series/ } glob "$top/sql/0*.sql";
+my $o = do {
+	local $ENV{BENCHINGEST_TEST_SQLDIR} = $previous;
+	BenchTest->new(start => 0);
+};
+my $odbh = $o->dbh;
+ok(!$odbh->selectrow_array(q{SELECT to_regclass('query_series')}),
+    'the previous release has no query_series');
+my $owner = "bench_old_owner_$$";
+$odbh->do(qq{CREATE ROLE $owner});
+$odbh->do(qq{ALTER TABLE $_ OWNER TO $owner}) for $o->tables;
+$odbh->do(q{ALTER TABLE query_measurements ADD COLUMN run_note text DEFAULT 'old'});
+$odbh->do(q{INSERT INTO commits (commit_sha, timestamp, tree_sha, url)
+    SELECT 'c' || i, timestamptz '2025-01-01 00:00:00+00' + (i / 2) * interval '1 day',
+	't', 'u' FROM generate_series(1, 40) i});
+# Series by (dataset, variant, sf): every null pattern; values cycle
+# through zero and negative ones; c2k-1 and c2k share a timestamp (ties);
+# some rows unstamped; one series all zero, one all unstamped.
+$odbh->do(q{INSERT INTO query_measurements (measurement_id, commit_sha, dataset,
+    dataset_variant, scale_factor, query_idx, storage, engine, format,
+    value_ns, all_runtimes_ns, commit_timestamp)
+    SELECT row_number() OVER (), c.commit_sha, d, v, sf, q, 'nvme', e, 'parquet',
+	CASE WHEN d = 'zero' THEN 0 ELSE (c.n * 7 + q) % 11 - 2 END, '{}',
+	CASE WHEN d = 'unstamped' OR (c.n + q) % 9 = 0 THEN NULL ELSE c.timestamp END
+    FROM (SELECT commit_sha, timestamp, substr(commit_sha, 2)::int AS n FROM commits) c,
+	unnest(ARRAY['tpch', 'zero', 'unstamped']) d, unnest(ARRAY[NULL, 'v2']) v,
+	unnest(ARRAY[NULL, '1']) sf, generate_series(1, 3) q,
+	unnest(ARRAY['duckdb', 'datafusion']) e});
+$odbh->do('ANALYZE query_measurements');
+my $rows = $odbh->selectrow_array('SELECT count(*) FROM query_measurements');
+
+$out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$o->superuser_conninfo]}' 2>&1`;
+is($?, 0, 'the new migrations apply to the previous release\'s database') or diag($out);
+like($out, qr/applied 005_query_series\.sql\n\z/, '... 005 last');
+is($odbh->selectrow_array('SELECT count(*) FROM query_series'), 72,
+    'query_series has a row for each of its 72 series');
+is($odbh->selectrow_array('SELECT sum(row_count) FROM query_series'), $rows,
+    '... counting all its rows');
+is_current($odbh, 'query_series is built from the existing rows');
+is($odbh->selectrow_array(q{SELECT count(*) FROM query_series WHERE dataset = 'zero'
+    AND latest_id IS NULL AND row_count = 40}), 24,
+    'series of zeros exist, without a newest positive row');
+is($odbh->selectrow_array(q{SELECT count(*) FROM query_series WHERE dataset = 'unstamped'
+    AND latest_id IS NULL AND first_timestamp IS NULL AND unstamped_positive > 0}), 24,
+    'unstamped series: no timestamps, their positive rows counted');
+
+my $versions = sub { $odbh->selectrow_array(q{SELECT string_agg(xmin::text || ctid::text,
+    ',' ORDER BY ctid) FROM query_series}) };
+my $before = $versions->();
+$out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$o->superuser_conninfo]}' 2>&1`;
+is($?, 0, 'a re-run succeeds') or diag($out);
+is($versions->(), $before, '... and rewrites no row of a current query_series');
+
+# Rows written with the triggers off (a restore, a replica) leave it
+# stale; a re-run repairs it.
+$odbh->do('SET session_replication_role = replica');
+$odbh->do(q{UPDATE query_measurements SET value_ns = value_ns + 100 WHERE query_idx = 2});
+$odbh->do(q{DELETE FROM query_measurements WHERE dataset = 'zero' AND engine = 'duckdb'});
+$odbh->do('RESET session_replication_role');
+ok(scalar(QuerySeries::differences($odbh)) > 0, 'writes without triggers leave it stale');
+$out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$o->superuser_conninfo]}' 2>&1`;
+is($?, 0, 'a re-run') or diag($out);
+is_current($odbh, '... makes it current again');
+
+$o->start;
+my $res = $o->ingest(BenchTest::envelope());
+is($res->{status}, 200, 'benchingest ingests into the upgraded database') or diag($res->{content});
+is_current($odbh, '... and query_series follows');
+
+$odbh->do("REASSIGN OWNED BY $owner TO postgres");
+$odbh->do("DROP OWNED BY $owner");
+$odbh->do("DROP ROLE $owner");
 
 done_testing;

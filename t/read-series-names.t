@@ -9,6 +9,7 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
+use Encode qw(encode);
 use BenchTest qw(envelope with_sha);
 use Test::More;
 
@@ -53,7 +54,8 @@ sub vs {
 commit(1, qm(1, 'a:b', 'c', 11), qm(1, 'x\\y', 'z', 13),
     qm(1, 'datafusion', 'parquet', 15), ct(1, 'f:g', 'h', 21),
     ct(1, 'p\\', ':q', 23),
-    map { vs(1, $_, 1) } qw(b 10 A 9 01 1 4294967295 4294967294));
+    map { vs(1, $_, 1) } qw(b 10 A 9 01 1 4294967295 4294967294),
+    "\x{FF46}", "\x{1F600}");
 commit(2, qm(2, 'a', 'b:c', 12), ct(2, 'f', 'g:h', 22),
     ct(2, 'p\\:', 'q', 24));
 
@@ -83,14 +85,17 @@ is_deeply($c->{series}, {
     . 'beside a ":"') or diag explain $c->{series};
 
 # JSON.stringify writes an object's array-index keys first, by value; the
-# reference's series are objects, so a flavor "10" comes before "A".
+# reference's series are objects, so a flavor "10" comes before "A".  The
+# others it sorts as JavaScript compares strings, by UTF-16 code units: a
+# character beyond U+FFFF (a surrogate pair) before U+FF46, unlike bytes.
 my ($vsg) = grep { $_->{slug} =~ /^vsg\./ }
     @{ $t->request('GET', '/api/groups')->{json}{groups} };
 my $body = $t->request('GET', "/api/chart/$vsg->{charts}[0]{slug}")->{content};
 my ($keys) = $body =~ /"series":\{(.*?)\}/;
 is_deeply([$keys =~ /"([^"]*)":\[/g],
-    [qw(1 9 10 4294967294 01 4294967295 A b)],
+    [qw(1 9 10 4294967294 01 4294967295 A b),
+     map { encode('UTF-8', $_) } "\x{1F600}", "\x{FF46}"],
     'series keys: array indices first by value (below 2^32 - 1), '
-    . 'then bytewise');
+    . 'then in UTF-16 order');
 
 done_testing;

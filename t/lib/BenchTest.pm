@@ -955,11 +955,11 @@ sub health { $_[0]->request('GET', '/api/health') }
 # commit's NOTIFY reaches it, which may be a moment after the writer did:
 # a test that counts cache hits waits for that first.
 sub wait_cached {
-	my ($self, $path, $timeout) = @_;
+	my ($self, $path, $timeout, $headers) = @_;
 	my $logged = substr($path =~ s/\?.*//r, 0, 100);
 	return wait_for(sub {
 		my $mark = $self->log_mark;
-		$self->request('GET', $path);
+		$self->request('GET', $path, $headers);
 		return $self->log_since($mark) !~ /GET \Q$logged\E/;
 	}, $timeout // 10);
 }
@@ -1185,8 +1185,9 @@ C<{status, headers (lower-case keys), content, json}> (a redirect is
 returned, not followed);
 C<ingest($envelope_or_string, %o)> with C<token>, C<authorization> (raw
 header), C<content_type>, C<headers>; C<revalidate(%o)> with C<token> or
-C<authorization>; C<health>; C<wait_cached($path, $timeout)> (until a GET
-of $path is answered from nginx's cache).
+C<authorization>; C<health>; C<wait_cached($path, $timeout, \%headers)> (until a GET
+of $path is answered from nginx's cache; headers such as Accept-Encoding
+choose the variant).
 
 Database: C<dbh> (superuser, AutoCommit), C<new_dbh> (a separate connection),
 C<tables> (commits and a table per record kind), C<row_counts>,
