@@ -38,9 +38,14 @@
 	"ORDER BY c.timestamp DESC NULLS LAST, m.commit_sha DESC LIMIT 1)) " \
 	"FROM query_series q WHERE %1$s " \
 	"AND (q.latest_id IS NOT NULL OR q.unstamped_positive > 0) " \
-	"ORDER BY q.query_idx, (q.engine || ':' || q.format) COLLATE \"C\""
+	"ORDER BY q.query_idx, q.engine COLLATE \"C\", q.format COLLATE \"C\""
 
-/* QUERY_SQL's rows of every group, each led by the group's key. */
+/*
+ * QUERY_SQL's rows of every group, each led by the group's key, in the
+ * order of query_series_key_idx (null first as (x IS NOT NULL), then
+ * COALESCE(x, '')): an index scan, where sorting 14,400 rows of 240
+ * groups took Postgres longer than the rest of /api/groups.
+ */
 static const char query_all_sql[] =
 	"SELECT q.dataset, q.dataset_variant, q.scale_factor, q.storage, "
 	"q.query_idx, q.engine || ':' || q.format, "
@@ -56,10 +61,11 @@ static const char query_all_sql[] =
 	"ORDER BY c.timestamp DESC NULLS LAST, m.commit_sha DESC LIMIT 1)) "
 	"FROM query_series q "
 	"WHERE q.latest_id IS NOT NULL OR q.unstamped_positive > 0 "
-	"ORDER BY q.dataset COLLATE \"C\", "
-	"q.dataset_variant COLLATE \"C\" NULLS FIRST, "
-	"q.scale_factor COLLATE \"C\" NULLS FIRST, q.storage COLLATE \"C\", "
-	"q.query_idx, (q.engine || ':' || q.format) COLLATE \"C\"";
+	"ORDER BY q.dataset COLLATE \"C\", (q.dataset_variant IS NOT NULL), "
+	"COALESCE(q.dataset_variant, '') COLLATE \"C\", "
+	"(q.scale_factor IS NOT NULL), "
+	"COALESCE(q.scale_factor, '') COLLATE \"C\", q.storage COLLATE \"C\", "
+	"q.query_idx, q.engine COLLATE \"C\", q.format COLLATE \"C\"";
 
 /*
  * The vortex-file-compressed/parquet pairs of one commit, dataset,
