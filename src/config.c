@@ -49,6 +49,8 @@ static const struct key keys[] = {
 	{ "read_timeout", KEY_INT, OFF(read_timeout), 0, INT_MAX, "10000" },
 	{ "max_concurrent_reads", KEY_INT, OFF(max_concurrent_reads), 1, 256,
 	  NULL },
+	{ "read_prepared_statements", KEY_INT, OFF(read_prepared_statements),
+	  0, 1024, "64" },
 	{ "log_level", KEY_LOG_LEVEL, OFF(log_level), 0, 0, "info" },
 	{ "max_records", KEY_INT, OFF(max_records), 0, INT_MAX, "1000000" },
 	{ "max_string_bytes", KEY_INT, OFF(max_string_bytes), 1, 1LL << 30,

@@ -17,6 +17,7 @@ struct config {
 	long long statement_timeout;	/* milliseconds, 0: none */
 	long long read_timeout;		/* one read request, ms, 0: none */
 	long long max_concurrent_reads;	/* workers reading at once */
+	long long read_prepared_statements;	/* per connection, 0: none */
 	enum log_level log_level;
 	long long max_records;		/* records in one envelope */
 	long long max_string_bytes;	/* any one decoded string */

@@ -38,6 +38,7 @@ db_drop(struct db *db)
 		PQfinish(db->conn);
 	db->conn = NULL;
 	db->ready = false;
+	db_stmts_clear(&db->stmts);
 }
 
 static int
@@ -129,7 +130,8 @@ db_exec(struct db *db, const char *sql, struct api_error *err)
 }
 
 struct db *
-db_new(const char *conninfo, long long statement_timeout_ms)
+db_new(const char *conninfo, long long statement_timeout_ms,
+    int prepared_statements)
 {
 	struct db *db;
 
@@ -139,7 +141,8 @@ db_new(const char *conninfo, long long statement_timeout_ms)
 		free(db);
 		return NULL;
 	}
-	if (db_setup_sql(&db->session, statement_timeout_ms) == -1) {
+	if (db_setup_sql(&db->session, statement_timeout_ms) == -1 ||
+	    db_stmts_init(&db->stmts, prepared_statements) == -1) {
 		db_free(db);
 		return NULL;
 	}
@@ -151,8 +154,8 @@ db_free(struct db *db)
 {
 	if (db == NULL)
 		return;
-	if (db->conn != NULL)
-		PQfinish(db->conn);
+	db_drop(db);
+	db_stmts_free(&db->stmts);
 	free(db->conninfo);
 	sb_free(&db->session);
 	sb_free(&db->sql);

@@ -11,6 +11,7 @@
 
 #include <libpq-fe.h>
 
+#include "db_stmt.h"
 #include "error.h"
 #include "metrics.h"
 #include "strbuf.h"
@@ -25,6 +26,7 @@ struct db {
 	struct strbuf copy;	/* one chunk of COPY data (db_copy.c) */
 	long long read_timeout;	/* of the read under way, ms; 0: none */
 	long long read_deadline;	/* its end (db_read.c) */
+	struct db_stmts stmts;	/* prepared on conn (db_read.c) */
 };
 
 /*
@@ -34,7 +36,9 @@ struct db {
  */
 PGconn		*db_open(const char *conninfo, const char *application_name);
 
-struct db	*db_new(const char *conninfo, long long statement_timeout_ms);
+/* prepared_statements: how many reads' statements to keep (db_stmt.h). */
+struct db	*db_new(const char *conninfo, long long statement_timeout_ms,
+		    int prepared_statements);
 void		 db_free(struct db *);
 /* Connected and set up, or -1 with a 503 (a 500 if the set-up failed). */
 int		 db_connect(struct db *, struct api_error *);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
@@ -82,26 +83,112 @@ await_answer(struct db *db)
 	return !late;
 }
 
-/* A statement whose result has status want, or NULL with err filled. */
+/*
+ * The result of the statement just sent, the rest read to the end; NULL
+ * and *in_time false if the read's deadline passed first.
+ */
 static PGresult *
-read_statement(struct db *db, const char *sql, int nparams,
-    const char *const *params, ExecStatusType want, struct api_error *err)
+collect(struct db *db, bool *in_time)
 {
 	PGresult *res = NULL, *r;
+
+	*in_time = await_answer(db);
+	while (db->conn != NULL && (r = PQgetResult(db->conn)) != NULL) {
+		if (res == NULL)
+			res = r;
+		else
+			PQclear(r);
+	}
+	return res;
+}
+
+/*
+ * Whether the server did what was just sent (sent: what PQsend* said), a
+ * prepare or a deallocate.  If not, *res is its refusal (NULL past the
+ * deadline: *in_time false, a cancel answered) and nothing changed on
+ * the server; or there was no answer at all, and what the server has
+ * prepared is unknown: the connection is dropped, which forgets it all.
+ */
+static bool
+server_did(struct db *db, int sent, PGresult **res, bool *in_time)
+{
+	*res = sent == 1 ? collect(db, in_time) : NULL;
+	if (PQresultStatus(*res) == PGRES_COMMAND_OK) {
+		PQclear(*res);
+		*res = NULL;
+		return true;
+	}
+	if (*res == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		db_drop(db);
+	if (!*in_time) {
+		PQclear(*res);
+		*res = NULL;
+	}
+	return false;
+}
+
+/*
+ * sql prepared in a slot of db->stmts, after freeing that slot on the
+ * server if another statement held it: the slot; or -1 with *res NULL
+ * and *in_time true, to run it unprepared (no slots, or no memory to
+ * remember it); or -1 when that failed (server_did()).
+ */
+static int
+prepare(struct db *db, const char *sql, int nparams, PGresult **res,
+    bool *in_time)
+{
+	char name[16], dealloc[32];
+	int slot;
+
+	*res = NULL;
+	if ((slot = db_stmts_victim(&db->stmts)) == -1)
+		return -1;
+	db_stmts_name(slot, name, sizeof(name));
+	if (db->stmts.slot[slot].sql != NULL) {
+		snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", name);
+		if (!server_did(db, PQsendQuery(db->conn, dealloc), res,
+		    in_time))
+			return -1;
+		db_stmts_forget(&db->stmts, slot);
+	}
+	if (db_stmts_set(&db->stmts, slot, sql) == -1)
+		return -1;
+	if (!server_did(db, PQsendPrepare(db->conn, name, sql, nparams, NULL),
+	    res, in_time)) {
+		db_stmts_forget(&db->stmts, slot);
+		return -1;
+	}
+	/* Prepared just past the deadline: kept for the next read. */
+	return *in_time ? slot : -1;
+}
+
+/*
+ * A statement whose result has status want, or NULL with err filled;
+ * prepared (once per connection: db_stmt.h) if prepared is true.
+ */
+static PGresult *
+read_statement(struct db *db, const char *sql, int nparams,
+    const char *const *params, ExecStatusType want, bool prepared,
+    struct api_error *err)
+{
+	PGresult *res = NULL;
+	char name[16];
 	bool in_time;
+	int slot = -1;
 
 	in_time = db->read_deadline == 0 || clock_ms() < db->read_deadline;
-	if (in_time && PQsendQueryParams(db->conn, sql, nparams, NULL, params,
-	    NULL, NULL, 0) == 1) {
-		in_time = await_answer(db);
-		/* One statement, one result; the rest are read to the end. */
-		while (db->conn != NULL && (r = PQgetResult(db->conn)) != NULL) {
-			if (res == NULL)
-				res = r;
-			else
-				PQclear(r);
-		}
-	}
+	if (in_time && prepared &&
+	    (slot = db_stmts_find(&db->stmts, sql)) == -1)
+		slot = prepare(db, sql, nparams, &res, &in_time);
+	if (slot != -1) {
+		db_stmts_name(slot, name, sizeof(name));
+		if (PQsendQueryPrepared(db->conn, name, nparams, params, NULL,
+		    NULL, 0) == 1)
+			res = collect(db, &in_time);
+	} else if (in_time && res == NULL && db->conn != NULL &&
+	    PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL,
+	    NULL, 0) == 1)
+		res = collect(db, &in_time);
 	if (in_time && PQresultStatus(res) == want)
 		return res;
 	if (in_time)
@@ -112,6 +199,13 @@ read_statement(struct db *db, const char *sql, int nparams,
 		metrics_db_error(METRICS_DB_TIMEOUT);
 	}
 	PQclear(res);
+	/*
+	 * A prepared statement whose result columns changed under it (a
+	 * migration altered a table) fails until it is prepared again: on a
+	 * new connection.
+	 */
+	if (slot != -1 && db_sqlstate_is(db, "0A000"))
+		db_drop(db);
 	/* Gone, or over a timeout: worth a retry by the client. */
 	if (db->conn == NULL || db_lost(db) ||
 	    db_sqlstate_is(db, "57014")) {
@@ -125,7 +219,8 @@ PGresult *
 db_read_query(struct db *db, const char *sql, int nparams,
     const char *const *params, struct api_error *err)
 {
-	return read_statement(db, sql, nparams, params, PGRES_TUPLES_OK, err);
+	return read_statement(db, sql, nparams, params, PGRES_TUPLES_OK, true,
+	    err);
 }
 
 void
@@ -163,7 +258,7 @@ db_cursor_open(struct db_cursor *c, struct db *db, const char *sql,
 		return api_error_oom(err);
 	}
 	res = read_statement(db, decl.data, nparams, params, PGRES_COMMAND_OK,
-	    err);
+	    false, err);
 	sb_free(&decl);
 	PQclear(res);
 	c->declared = res != NULL;
@@ -179,8 +274,8 @@ db_cursor_next(struct db_cursor *c, struct api_error *err)
 	c->batch = NULL;
 	if (c->end)
 		return 0;
-	if ((c->batch = db_read_query(c->db, CURSOR_FETCH, 0, NULL,
-	    err)) == NULL)
+	if ((c->batch = read_statement(c->db, CURSOR_FETCH, 0, NULL,
+	    PGRES_TUPLES_OK, false, err)) == NULL)
 		return -1;
 	c->row = 0;
 	if (PQntuples(c->batch) < CURSOR_BATCH)

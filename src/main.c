@@ -40,7 +40,7 @@ check_database(const struct config *cfg, const char *who)
 	int rc = 1;
 
 	api_error_clear(&err);
-	if ((db = db_new(cfg->database, cfg->statement_timeout)) == NULL)
+	if ((db = db_new(cfg->database, cfg->statement_timeout, 0)) == NULL)
 		fprintf(stderr, "benchingest: out of memory\n");
 	else if (db_connect(db, &err) == -1)
 		fprintf(stderr, "benchingest: database, logging in as %s: %s\n",

@@ -95,7 +95,8 @@ worker_run(const struct config *cfg, int listen_fd)
 	 */
 	child_setup(&waitmask);
 
-	if ((ctx.db = db_new(cfg->database, cfg->statement_timeout)) == NULL) {
+	if ((ctx.db = db_new(cfg->database, cfg->statement_timeout,
+	    (int)cfg->read_prepared_statements)) == NULL) {
 		log_msg(LOG_ERROR, "out of memory");
 		return 1;
 	}
