@@ -238,12 +238,16 @@ static int
 dim_value_cmp(const struct dim *dim, const struct dim_value *a,
     const struct dim_value *b)
 {
+	long long i, j;
 	double x, y;
 
 	if (a->null || b->null)
 		return b->null - a->null;
 	switch (dim->type) {
 	case DIM_I32:
+		i = strtoll(a->text, NULL, 10);
+		j = strtoll(b->text, NULL, 10);
+		return (i > j) - (i < j);
 	case DIM_F64:
 		x = strtod(a->text, NULL);
 		y = strtod(b->text, NULL);

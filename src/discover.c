@@ -7,22 +7,39 @@
 #include "slug.h"
 #include "strbuf.h"
 
-int
-keylist_add(struct keylist *l, const struct chart_key *key)
+/* Room for one more key; -1: out of memory. */
+static int
+keylist_grow(struct keylist *l)
 {
 	struct chart_key *p;
 	size_t cap;
 
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 16;
-		if ((p = realloc(l->keys, cap * sizeof(*p))) == NULL)
-			return -1;
-		l->keys = p;
-		l->cap = cap;
-	}
-	if (chart_key_copy(&l->keys[l->n], key) == -1)
+	if (l->n < l->cap)
+		return 0;
+	cap = l->cap ? l->cap * 2 : 16;
+	if ((p = realloc(l->keys, cap * sizeof(*p))) == NULL)
+		return -1;
+	l->keys = p;
+	l->cap = cap;
+	return 0;
+}
+
+int
+keylist_add(struct keylist *l, const struct chart_key *key)
+{
+	if (keylist_grow(l) == -1 || chart_key_copy(&l->keys[l->n], key) == -1)
 		return -1;
 	l->n++;
+	return 0;
+}
+
+int
+keylist_take(struct keylist *l, struct chart_key *key)
+{
+	if (keylist_grow(l) == -1)
+		return -1;
+	l->keys[l->n++] = *key;
+	memset(key->values, 0, sizeof(key->values));
 	return 0;
 }
 
@@ -79,7 +96,9 @@ add_rows(PGresult *res, struct chart_key *key, size_t pinned, size_t depth,
 				rc = 0;
 			}
 		}
-		if (rc == -1 || (!skip && keylist_add(out, key) == -1))
+		/* Unpinned, the key is the row's alone: moved, not copied. */
+		if (rc == -1 || (!skip && (pinned == 0 ? keylist_take(out, key) :
+		    keylist_add(out, key)) == -1))
 			rc = api_error_oom(err);
 		for (d = pinned; d < depth; d++) {
 			free(key->values[d].text);

@@ -19,6 +19,11 @@ struct keylist {
 
 /* Adds a copy of key; -1: out of memory. */
 int	keylist_add(struct keylist *, const struct chart_key *);
+/*
+ * Adds key itself, whose values the list then owns (key's are left
+ * empty); -1: out of memory, key untouched.
+ */
+int	keylist_take(struct keylist *, struct chart_key *);
 /* Empties the list for reuse; what it held is freed. */
 void	keylist_free(struct keylist *);
 /* Adds every chart of group that has rows to out. */
