@@ -1,8 +1,9 @@
 /*
  * Which groups and charts have rows, inside the read's snapshot: one
- * statement per question (chart_sql_keys()), from the kind's series table
- * or a skip-scan walk down its dimensions (charts.h), so the cost grows
- * with the keys found, not with the rows.  Keys come out in the reference
+ * statement per question, from the kind's chart table (every chart of
+ * the kind), or its series table or a skip-scan walk down its dimensions
+ * (chart_sql_keys(); charts.h), so the cost grows with the keys found,
+ * not with the rows.  Keys come out in the reference
  * read service's order (chart_key_cmp()), which the statements' own
  * order already is.
  */

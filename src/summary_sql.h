@@ -45,9 +45,10 @@ int	summary_sql_group(struct db *, const struct chart_key *group,
 	    const struct summary_prefetch *, struct summary *s,
 	    struct api_error *);
 /*
- * Every query group's summary rows at once (one statement), for a read of
- * every group: summary_sql_group() then takes a query group's rows from
- * it (prefetch NULL: it reads them itself).
+ * Every query group's summary rows at once (one statement, rows in no
+ * order; grouped and put in order here, a hash table of the groups), for
+ * a read of every group: summary_sql_group() then takes a query group's
+ * rows from it (prefetch NULL: it reads them itself).
  */
 int	summary_sql_prefetch(struct db *, struct summary_prefetch *,
 	    struct api_error *);
