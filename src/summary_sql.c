@@ -175,7 +175,7 @@ query_summary_of(const struct summary_prefetch *pre,
 	int rc;
 
 	if (!summary_query_dataset(group->values[0].text) ||
-	    (g = prefetch_find(pre, group->values)) == NULL)
+	    (g = prefetch_find(pre, group->values)) == NULL || g->n == 0)
 		return 0;
 	r = pre->rows + g->first;
 	for (i = 0; i < g->n; i++)
@@ -489,17 +489,20 @@ prefetch_index(struct summary_prefetch *pre)
 {
 	struct dim_value key[QUERY_GROUP_DIMS];
 	struct prefetch_group *g;
-	size_t *group_of = NULL, *next = NULL, i, slot, n;
+	size_t *group_of = NULL, *next = NULL, i, slot, n, at;
 	int r, rc = -1;
 
 	n = (size_t)PQntuples(pre->res);
 	for (pre->nslots = 16; pre->nslots < 2 * n; pre->nslots *= 2)
 		;
-	if ((pre->slots = calloc(pre->nslots, sizeof(*pre->slots))) == NULL ||
-	    (n > 0 && ((pre->groups = calloc(n, sizeof(*pre->groups))) ==
-	    NULL || (pre->rows = calloc(n, sizeof(*pre->rows))) == NULL ||
+	if ((pre->slots = calloc(pre->nslots, sizeof(*pre->slots))) == NULL)
+		return -1;
+	if (n == 0)
+		return 0;
+	if ((pre->groups = calloc(n, sizeof(*pre->groups))) == NULL ||
+	    (pre->rows = calloc(n, sizeof(*pre->rows))) == NULL ||
 	    (group_of = calloc(n, sizeof(*group_of))) == NULL ||
-	    (next = calloc(n, sizeof(*next))) == NULL)))
+	    (next = calloc(n, sizeof(*next))) == NULL)
 		goto out;
 	for (r = 0; r < (int)n; r++) {
 		row_key(pre->res, r, key);
@@ -511,10 +514,10 @@ prefetch_index(struct summary_prefetch *pre)
 		group_of[r] = pre->slots[slot] - 1;
 		pre->groups[group_of[r]].n++;
 	}
-	for (i = 0, n = 0; i < pre->ngroups; i++) {
-		pre->groups[i].first = n;
-		next[i] = n;
-		n += pre->groups[i].n;
+	for (i = 0, at = 0; i < pre->ngroups; i++) {
+		pre->groups[i].first = at;
+		next[i] = at;
+		at += pre->groups[i].n;
 	}
 	for (r = 0; r < (int)n; r++) {
 		i = next[group_of[r]]++;
