@@ -44,7 +44,8 @@ const struct chart_kind chart_kinds[KIND_COUNT] = {
 	RECORD(KIND_QUERY_MEASUREMENT), "QueryMeasurement", "QueryGroup",
 	  "qm", "qmg", DIMS(query_dims), 4,
 	  { "engine", "format" }, "value_ns", "time_ns",
-	  &names_query, SUMMARY_QUERY, .series_table = "query_series" },
+	  &names_query, SUMMARY_QUERY, .series_table = "query_series",
+	  .chart_table = "query_charts" },
 	RECORD(KIND_COMPRESSION_TIME), "CompressionTime",
 	  "CompressionTimeGroup", "ct", "ctg", DIMS(compression_dims), 0,
 	  { "format", "op" }, "value_ns", "time_ns",
@@ -237,12 +238,16 @@ static int
 dim_value_cmp(const struct dim *dim, const struct dim_value *a,
     const struct dim_value *b)
 {
+	long long i, j;
 	double x, y;
 
 	if (a->null || b->null)
 		return b->null - a->null;
 	switch (dim->type) {
 	case DIM_I32:
+		i = strtoll(a->text, NULL, 10);
+		j = strtoll(b->text, NULL, 10);
+		return (i > j) - (i < j);
 	case DIM_F64:
 		x = strtod(a->text, NULL);
 		y = strtod(b->text, NULL);

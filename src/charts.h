@@ -77,6 +77,15 @@ struct chart_kind {
 	 * Discovery reads it instead of walking the kind's table.
 	 */
 	const char *series_table;
+	/*
+	 * A table benchingest derives, one row per chart: its dims, under a
+	 * unique index in the read API's order whose columns are, per
+	 * dimension, the column COLLATE "C" (text), or (column IS NOT NULL)
+	 * then COALESCE(column, '') COLLATE "C" (optional text), or the
+	 * column (numbers), with the optional ones INCLUDEd; NULL: none.
+	 * Listing every chart of the kind reads it, the index alone.
+	 */
+	const char *chart_table;
 };
 
 /* Indexed by enum kind_id, as record_kinds. */

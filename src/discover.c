@@ -5,23 +5,41 @@
 #include "chart_sql.h"
 #include "discover.h"
 #include "slug.h"
+#include "strbuf.h"
 
-int
-keylist_add(struct keylist *l, const struct chart_key *key)
+/* Room for one more key; -1: out of memory. */
+static int
+keylist_grow(struct keylist *l)
 {
 	struct chart_key *p;
 	size_t cap;
 
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 16;
-		if ((p = realloc(l->keys, cap * sizeof(*p))) == NULL)
-			return -1;
-		l->keys = p;
-		l->cap = cap;
-	}
-	if (chart_key_copy(&l->keys[l->n], key) == -1)
+	if (l->n < l->cap)
+		return 0;
+	cap = l->cap ? l->cap * 2 : 16;
+	if ((p = realloc(l->keys, cap * sizeof(*p))) == NULL)
+		return -1;
+	l->keys = p;
+	l->cap = cap;
+	return 0;
+}
+
+int
+keylist_add(struct keylist *l, const struct chart_key *key)
+{
+	if (keylist_grow(l) == -1 || chart_key_copy(&l->keys[l->n], key) == -1)
 		return -1;
 	l->n++;
+	return 0;
+}
+
+int
+keylist_take(struct keylist *l, struct chart_key *key)
+{
+	if (keylist_grow(l) == -1)
+		return -1;
+	l->keys[l->n++] = *key;
+	memset(key->values, 0, sizeof(key->values));
 	return 0;
 }
 
@@ -57,21 +75,16 @@ dim_value_set(struct dim_value *v, const struct dim *dim, const char *text,
 }
 
 /*
- * Every key with key's first `pinned` values and values of the dimensions
- * up to `depth` that have rows, added to out in order: one statement.
+ * res's rows, the values of the dimensions pinned..depth-1, as keys with
+ * key's first `pinned` values, added to out in order; res cleared.
  */
 static int
-keys(struct db *db, struct chart_key *key, size_t pinned, size_t depth,
+add_rows(PGresult *res, struct chart_key *key, size_t pinned, size_t depth,
     struct keylist *out, struct api_error *err)
 {
-	PGresult *res;
 	size_t d;
 	int i, rc = 0, skip;
 
-	if (pinned == depth)	/* a kind whose groups have no dimension */
-		return keylist_add(out, key) == -1 ? api_error_oom(err) : 0;
-	if ((res = chart_sql_keys(db, key, pinned, depth, err)) == NULL)
-		return -1;
 	for (i = 0; i < PQntuples(res) && rc == 0; i++) {
 		skip = 0;
 		for (d = pinned; d < depth && rc == 0; d++) {
@@ -83,7 +96,9 @@ keys(struct db *db, struct chart_key *key, size_t pinned, size_t depth,
 				rc = 0;
 			}
 		}
-		if (rc == -1 || (!skip && keylist_add(out, key) == -1))
+		/* Unpinned, the key is the row's alone: moved, not copied. */
+		if (rc == -1 || (!skip && (pinned == 0 ? keylist_take(out, key) :
+		    keylist_add(out, key)) == -1))
 			rc = api_error_oom(err);
 		for (d = pinned; d < depth; d++) {
 			free(key->values[d].text);
@@ -93,6 +108,60 @@ keys(struct db *db, struct chart_key *key, size_t pinned, size_t depth,
 	}
 	PQclear(res);
 	return rc;
+}
+
+/*
+ * Every key with key's first `pinned` values and values of the dimensions
+ * up to `depth` that have rows, added to out in order: one statement.
+ */
+static int
+keys(struct db *db, struct chart_key *key, size_t pinned, size_t depth,
+    struct keylist *out, struct api_error *err)
+{
+	PGresult *res;
+
+	if (pinned == depth)	/* a kind whose groups have no dimension */
+		return keylist_add(out, key) == -1 ? api_error_oom(err) : 0;
+	if ((res = chart_sql_keys(db, key, pinned, depth, err)) == NULL)
+		return -1;
+	return add_rows(res, key, pinned, depth, out, err);
+}
+
+/*
+ * Every chart of kind from its chart table (charts.h), in the order of
+ * the table's index: a scan of the index alone.
+ */
+static PGresult *
+chart_table_keys(struct db *db, const struct chart_kind *kind,
+    struct api_error *err)
+{
+	struct strbuf sql = { 0 };
+	const char *col;
+	PGresult *res = NULL;
+	size_t i;
+
+	sb_str(&sql, "SELECT ");
+	for (i = 0; i < kind->ndims; i++)
+		sb_printf(&sql, "%s%s", i ? ", " : "", kind->dims[i].column);
+	sb_printf(&sql, " FROM %s ORDER BY ", kind->chart_table);
+	for (i = 0; i < kind->ndims; i++) {
+		col = kind->dims[i].column;
+		if (i > 0)
+			sb_str(&sql, ", ");
+		if (kind->dims[i].type == DIM_STR)
+			sb_printf(&sql, "%s COLLATE \"C\"", col);
+		else if (kind->dims[i].type == DIM_STR_OPT)
+			sb_printf(&sql, "(%1$s IS NOT NULL), "
+			    "COALESCE(%1$s, '') COLLATE \"C\"", col);
+		else
+			sb_str(&sql, col);
+	}
+	if (sql.failed)
+		api_error_oom(err);
+	else
+		res = db_read_query(db, sql.data, 0, NULL, err);
+	sb_free(&sql);
+	return res;
 }
 
 static int
@@ -109,7 +178,12 @@ cmp_key(const void *a, const void *b)
 static void
 sort_from(struct keylist *l, size_t from)
 {
-	if (l->n > from + 1)
+	size_t i;
+
+	for (i = from + 1; i < l->n; i++)
+		if (chart_key_cmp(&l->keys[i - 1], &l->keys[i]) > 0)
+			break;
+	if (i < l->n)		/* not already in order */
 		qsort(l->keys + from, l->n - from, sizeof(*l->keys), cmp_key);
 }
 
@@ -136,12 +210,18 @@ discover_kind(struct db *db, const struct chart_kind *kind,
     struct keylist *out, struct api_error *err)
 {
 	struct chart_key key;
+	PGresult *res;
 	size_t from = out->n;
 	int rc;
 
 	memset(&key, 0, sizeof(key));
 	key.kind = kind;
-	rc = keys(db, &key, 0, kind->ndims, out, err);
+	if (kind->chart_table == NULL)
+		rc = keys(db, &key, 0, kind->ndims, out, err);
+	else if ((res = chart_table_keys(db, kind, err)) == NULL)
+		rc = -1;
+	else
+		rc = add_rows(res, &key, 0, kind->ndims, out, err);
 	sort_from(out, from);
 	return rc;
 }

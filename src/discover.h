@@ -1,8 +1,9 @@
 /*
  * Which groups and charts have rows, inside the read's snapshot: one
- * statement per question (chart_sql_keys()), from the kind's series table
- * or a skip-scan walk down its dimensions (charts.h), so the cost grows
- * with the keys found, not with the rows.  Keys come out in the reference
+ * statement per question, from the kind's chart table (every chart of
+ * the kind), or its series table or a skip-scan walk down its dimensions
+ * (chart_sql_keys(); charts.h), so the cost grows with the keys found,
+ * not with the rows.  Keys come out in the reference
  * read service's order (chart_key_cmp()), which the statements' own
  * order already is.
  */
@@ -19,6 +20,11 @@ struct keylist {
 
 /* Adds a copy of key; -1: out of memory. */
 int	keylist_add(struct keylist *, const struct chart_key *);
+/*
+ * Adds key itself, whose values the list then owns (key's are left
+ * empty); -1: out of memory, key untouched.
+ */
+int	keylist_take(struct keylist *, struct chart_key *);
 /* Empties the list for reuse; what it held is freed. */
 void	keylist_free(struct keylist *);
 /* Adds every chart of group that has rows to out. */

@@ -53,17 +53,22 @@ group_order_cmp(const char *a, const char *b)
 
 struct entry {
 	const char *name;
+	size_t position;	/* in group_order[], found once */
 	size_t index;
 };
 
-/* Ties by discovery order, which makes qsort stable. */
+/*
+ * group_order_cmp(), then by discovery order, which makes qsort stable.
+ */
 static int
 cmp_entry(const void *x, const void *y)
 {
 	const struct entry *a = x, *b = y;
-	int c = group_order_cmp(a->name, b->name);
+	int c;
 
-	if (c != 0)
+	if (a->position != b->position)
+		return a->position < b->position ? -1 : 1;
+	if ((c = js_strcmp(a->name, b->name)) != 0)
 		return c;
 	return (a->index > b->index) - (a->index < b->index);
 }
@@ -80,6 +85,7 @@ group_order_sort(const char *const *names, size_t n, size_t *order)
 		return -1;
 	for (i = 0; i < n; i++) {
 		e[i].name = names[i];
+		e[i].position = position(names[i]);
 		e[i].index = i;
 	}
 	qsort(e, n, sizeof(*e), cmp_entry);

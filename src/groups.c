@@ -85,7 +85,7 @@ add_kind(struct db *db, const struct chart_kind *kind,
 		if (discover_group_of(&charts.keys[i], &g->key) == -1)
 			api_error_oom(err);
 		else {
-			for (k = i; k < j && keylist_add(&g->charts,
+			for (k = i; k < j && keylist_take(&g->charts,
 			    &charts.keys[k]) == 0; k++)
 				;
 			if (k < j)

@@ -29,22 +29,29 @@ slug_format_f64(double v, char *buf, size_t size)
 static void
 sb_base64url(struct strbuf *b, const unsigned char *p, size_t n)
 {
-	char out[4];
+	char *out;
 	uint32_t v;
 	size_t i, left;
 
+	/* Written in place: a slug is built for every chart /api/groups lists. */
+	if (!sb_reserve(b, (n + 2) / 3 * 4))
+		return;
+	out = b->data + b->len;
 	for (i = 0; i < n; i += 3) {
 		left = n - i;
 		v = (uint32_t)p[i] << 16;
 		v |= left >= 2 ? (uint32_t)p[i + 1] << 8 : 0;
 		v |= left >= 3 ? (uint32_t)p[i + 2] : 0;
-		out[0] = b64url[(v >> 18) & 63];
-		out[1] = b64url[(v >> 12) & 63];
-		out[2] = b64url[(v >> 6) & 63];
-		out[3] = b64url[v & 63];
+		*out++ = b64url[(v >> 18) & 63];
+		*out++ = b64url[(v >> 12) & 63];
 		/* Unpadded: 1, 2 or 3 bytes take 2, 3 or 4 characters. */
-		sb_add(b, out, left >= 3 ? 4 : left + 1);
+		if (left >= 2)
+			*out++ = b64url[(v >> 6) & 63];
+		if (left >= 3)
+			*out++ = b64url[v & 63];
 	}
+	*out = '\0';
+	b->len = (size_t)(out - b->data);
 }
 
 char *

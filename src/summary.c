@@ -24,16 +24,17 @@ max2(double a, double b)
 	return b > a ? b : a;
 }
 
+const char *const summary_query_datasets[] = {
+	"clickbench", "statpopgen", "polarsignals", "tpch", "tpcds", NULL
+};
+
 bool
 summary_query_dataset(const char *dataset)
 {
-	static const char *const summarised[] = {
-		"clickbench", "statpopgen", "polarsignals", "tpch", "tpcds",
-	};
-	size_t i;
+	const char *const *d;
 
-	for (i = 0; i < sizeof(summarised) / sizeof(summarised[0]); i++)
-		if (strcmp(dataset, summarised[i]) == 0)
+	for (d = summary_query_datasets; *d != NULL; d++)
+		if (strcmp(dataset, *d) == 0)
 			return true;
 	return false;
 }

@@ -49,6 +49,8 @@ struct summary_row {
 	double value;
 };
 
+/* The datasets whose query groups have a summary, NULL-terminated. */
+extern const char *const summary_query_datasets[];
 /* Whether a query group of this dataset has a summary. */
 bool	summary_query_dataset(const char *dataset);
 /*

@@ -6,12 +6,15 @@
  * commit.
  *
  * Costs: a query group reads its series' rows of query_series (one index
- * range; the newest positive value of each is kept there by triggers); compression times and sizes walk
+ * range; the newest positive value of each is kept there by triggers),
+ * and a read of every group reads every query group's in one scan of it
+ * (summary_sql_prefetch()), ordered here; compression times and sizes walk
  * commits newest first to the first one with a vortex/parquet pair
  * (compression_*_commit_idx), then read that timestamp's rows; random
  * access, per dataset, walks commits newest first to the first with a
  * positive row (random_access_times_positive_idx).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,15 +44,17 @@
 	"ORDER BY q.query_idx, q.engine COLLATE \"C\", q.format COLLATE \"C\""
 
 /*
- * QUERY_SQL's rows of every group, each led by the group's key, in the
- * order of query_series_key_idx (null first as (x IS NOT NULL), then
- * COALESCE(x, '')): an index scan, where sorting 14,400 rows of 240
- * groups took Postgres longer than the rest of /api/groups.
+ * QUERY_SQL's rows of every group of the datasets $1, each led by the
+ * group's key, engine and format apart, in no order: a scan of
+ * query_series.  Reading it in the order of query_series_key_idx cost
+ * Postgres more than the rest of /api/groups (240 groups: 14,400 heap
+ * fetches, a third of the statement's time); summary_sql_prefetch() puts
+ * them in order.  Values are the bigints as stored, read exactly.
  */
 static const char query_all_sql[] =
 	"SELECT q.dataset, q.dataset_variant, q.scale_factor, q.storage, "
-	"q.query_idx, q.engine || ':' || q.format, "
-	"COALESCE(q.latest_value::float8, (SELECT m.value_ns::float8 "
+	"q.query_idx, q.engine, q.format, "
+	"COALESCE(q.latest_value, (SELECT m.value_ns "
 	"FROM query_measurements m "
 	"LEFT JOIN commits c ON c.commit_sha = m.commit_sha "
 	"WHERE m.dataset = q.dataset AND m.dataset_variant IS NOT DISTINCT "
@@ -60,12 +65,8 @@ static const char query_all_sql[] =
 	"AND m.commit_timestamp IS NULL "
 	"ORDER BY c.timestamp DESC NULLS LAST, m.commit_sha DESC LIMIT 1)) "
 	"FROM query_series q "
-	"WHERE q.latest_id IS NOT NULL OR q.unstamped_positive > 0 "
-	"ORDER BY q.dataset COLLATE \"C\", (q.dataset_variant IS NOT NULL), "
-	"COALESCE(q.dataset_variant, '') COLLATE \"C\", "
-	"(q.scale_factor IS NOT NULL), "
-	"COALESCE(q.scale_factor, '') COLLATE \"C\", q.storage COLLATE \"C\", "
-	"q.query_idx, q.engine COLLATE \"C\", q.format COLLATE \"C\"";
+	"WHERE (q.latest_id IS NOT NULL OR q.unstamped_positive > 0) "
+	"AND q.dataset = ANY ($1::text[])";
 
 /*
  * The vortex-file-compressed/parquet pairs of one commit, dataset,
@@ -134,32 +135,6 @@ value_at(PGresult *res, int row, int col)
 }
 
 /*
- * Key column c of row r against v: null first, text bytewise, as
- * query_all_sql orders its rows.
- */
-static int
-cmp_pin(PGresult *res, int r, int c, const struct dim_value *v)
-{
-	bool null = PQgetisnull(res, r, c);
-
-	if (null || v->null)
-		return null == v->null ? 0 : null ? -1 : 1;
-	return strcmp(PQgetvalue(res, r, c), v->text);
-}
-
-/* Row r's group (its first four columns) against the group's values. */
-static int
-cmp_group(PGresult *res, int r, const struct dim_value *v)
-{
-	int c, d;
-
-	for (c = 0; c < 4; c++)
-		if ((d = cmp_pin(res, r, c, &v[c])) != 0)
-			return d;
-	return 0;
-}
-
-/*
  * The summary of res's rows from `first`, n of them, laid out as
  * (query_idx, series name, value) from column `col` on.
  */
@@ -184,28 +159,49 @@ query_rows_summary(PGresult *res, int first, int n, int col,
 	return rc;
 }
 
-/* group's summary from the rows of every group (query_all_sql). */
-static int
-query_summary_of(PGresult *res, const struct chart_key *group,
-    struct summary *s, struct api_error *err)
-{
-	const struct dim_value *v = group->values;
-	int lo = 0, hi = PQntuples(res), mid, end;
+static const struct prefetch_group *prefetch_find(
+    const struct summary_prefetch *, const struct dim_value *);
 
-	if (!summary_query_dataset(v[0].text))
+/* group's summary from the rows of every group (summary_sql_prefetch()). */
+static int
+query_summary_of(const struct summary_prefetch *pre,
+    const struct chart_key *group, struct summary *s, struct api_error *err)
+{
+	const struct prefetch_group *g;
+	const struct prefetch_row *r;
+	struct summary_row *rows = NULL;
+	char *names = NULL, *p;
+	size_t i, len = 0;
+	int rc;
+
+	if (!summary_query_dataset(group->values[0].text) ||
+	    (g = prefetch_find(pre, group->values)) == NULL || g->n == 0)
 		return 0;
-	/* The first row of the group, or where it would be. */
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (cmp_group(res, mid, v) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	r = pre->rows + g->first;
+	for (i = 0; i < g->n; i++)
+		len += strlen(r[i].engine) + strlen(r[i].format) + 2;
+	if ((rows = calloc(g->n, sizeof(*rows))) == NULL ||
+	    (names = malloc(len)) == NULL) {
+		free(rows);
+		return api_error_oom(err);
 	}
-	for (end = lo; end < PQntuples(res) && cmp_group(res, end, v) == 0;
-	    end++)
-		;
-	return query_rows_summary(res, lo, end - lo, 4, s, err);
+	for (i = 0, p = names; i < g->n; i++) {
+		rows[i].query_idx = r[i].query_idx;
+		rows[i].value = r[i].value;
+		rows[i].name = p;
+		len = strlen(r[i].engine);
+		memcpy(p, r[i].engine, len);
+		p[len] = ':';
+		p += len + 1;
+		len = strlen(r[i].format) + 1;
+		memcpy(p, r[i].format, len);
+		p += len;
+	}
+	if ((rc = summary_query(s, rows, g->n)) == -1)
+		api_error_oom(err);
+	free(rows);
+	free(names);
+	return rc;
 }
 
 /*
@@ -303,22 +299,32 @@ out:
 	return rc;
 }
 
+/* text as an element of a Postgres array literal: "b\"c". */
+static void
+sb_pg_element(struct strbuf *sb, const char *text)
+{
+	const char *p;
+
+	sb_str(sb, "\"");
+	for (p = text; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			sb_add(sb, "\\", 1);
+		sb_add(sb, p, 1);
+	}
+	sb_str(sb, "\"");
+}
+
 /* A Postgres array literal of the charts' datasets: {"a","b\"c"}. */
 static void
 datasets_array(struct strbuf *sb, const struct chart_key *charts, size_t n)
 {
-	const char *p;
 	size_t i;
 
 	sb_str(sb, "{");
 	for (i = 0; i < n; i++) {
-		sb_str(sb, i ? ",\"" : "\"");
-		for (p = charts[i].values[0].text; *p != '\0'; p++) {
-			if (*p == '"' || *p == '\\')
-				sb_add(sb, "\\", 1);
-			sb_add(sb, p, 1);
-		}
-		sb_str(sb, "\"");
+		if (i > 0)
+			sb_str(sb, ",");
+		sb_pg_element(sb, charts[i].values[0].text);
 	}
 	sb_str(sb, "}");
 }
@@ -375,7 +381,7 @@ summary_sql_group(struct db *db, const struct chart_key *group,
 		return 0;
 	case SUMMARY_QUERY:
 		if (pre != NULL)
-			return query_summary_of(pre->res, group, s, err);
+			return query_summary_of(pre, group, s, err);
 		return query_summary(db, group, s, err);
 	case SUMMARY_COMPRESSION:
 		return compression_summary(db, false, s, err);
@@ -387,17 +393,193 @@ summary_sql_group(struct db *db, const struct chart_key *group,
 	return 0;
 }
 
+/* FNV-1a over a group's key: each value's null flag and text. */
+static uint32_t
+key_hash(const struct dim_value *v)
+{
+	const unsigned char *p;
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < QUERY_GROUP_DIMS; i++) {
+		h = (h ^ (v[i].null ? 1u : 2u)) * 16777619u;
+		if (!v[i].null)
+			for (p = (const unsigned char *)v[i].text; *p != '\0';
+			    p++)
+				h = (h ^ *p) * 16777619u;
+	}
+	return h;
+}
+
+static bool
+key_equal(const struct dim_value *a, const struct dim_value *b)
+{
+	size_t i;
+
+	for (i = 0; i < QUERY_GROUP_DIMS; i++)
+		if (a[i].null != b[i].null || (!a[i].null &&
+		    strcmp(a[i].text, b[i].text) != 0))
+			return false;
+	return true;
+}
+
+/* Row r's group key, pointing into res. */
+static void
+row_key(PGresult *res, int r, struct dim_value *v)
+{
+	size_t i;
+
+	for (i = 0; i < QUERY_GROUP_DIMS; i++) {
+		v[i].null = PQgetisnull(res, r, (int)i);
+		v[i].text = v[i].null ? NULL : PQgetvalue(res, r, (int)i);
+	}
+}
+
+/*
+ * The slot of key's group in pre's table: its entry, or the empty slot
+ * where it would go.
+ */
+static size_t
+prefetch_slot(const struct summary_prefetch *pre, const struct dim_value *key)
+{
+	struct dim_value other[QUERY_GROUP_DIMS];
+	size_t i = key_hash(key) & (pre->nslots - 1);
+
+	while (pre->slots[i] != 0) {
+		row_key(pre->res, pre->groups[pre->slots[i] - 1].key_row,
+		    other);
+		if (key_equal(key, other))
+			break;
+		i = (i + 1) & (pre->nslots - 1);
+	}
+	return i;
+}
+
+static const struct prefetch_group *
+prefetch_find(const struct summary_prefetch *pre, const struct dim_value *key)
+{
+	size_t i;
+
+	if (pre->nslots == 0)
+		return NULL;
+	i = prefetch_slot(pre, key);
+	return pre->slots[i] == 0 ? NULL : &pre->groups[pre->slots[i] - 1];
+}
+
+/* QUERY_SQL's order of a group's rows: query, then engine and format. */
+static int
+cmp_row(const void *x, const void *y)
+{
+	const struct prefetch_row *a = x, *b = y;
+	int d;
+
+	if (a->query_idx != b->query_idx)
+		return a->query_idx < b->query_idx ? -1 : 1;
+	if ((d = strcmp(a->engine, b->engine)) != 0)
+		return d;
+	return strcmp(a->format, b->format);
+}
+
+/*
+ * pre->res's rows by group: a hash table of the groups, then the rows
+ * counted out into one run per group, each sorted.
+ */
+static int
+prefetch_index(struct summary_prefetch *pre)
+{
+	struct dim_value key[QUERY_GROUP_DIMS];
+	struct prefetch_group *g;
+	size_t *group_of = NULL, *next = NULL, i, slot, n, at;
+	int r, rc = -1;
+
+	n = (size_t)PQntuples(pre->res);
+	for (pre->nslots = 16; pre->nslots < 2 * n; pre->nslots *= 2)
+		;
+	if ((pre->slots = calloc(pre->nslots, sizeof(*pre->slots))) == NULL)
+		return -1;
+	if (n == 0)
+		return 0;
+	if ((pre->groups = calloc(n, sizeof(*pre->groups))) == NULL ||
+	    (pre->rows = calloc(n, sizeof(*pre->rows))) == NULL ||
+	    (group_of = calloc(n, sizeof(*group_of))) == NULL ||
+	    (next = calloc(n, sizeof(*next))) == NULL)
+		goto out;
+	for (r = 0; r < (int)n; r++) {
+		row_key(pre->res, r, key);
+		slot = prefetch_slot(pre, key);
+		if (pre->slots[slot] == 0) {
+			pre->groups[pre->ngroups].key_row = r;
+			pre->slots[slot] = ++pre->ngroups;
+		}
+		group_of[r] = pre->slots[slot] - 1;
+		pre->groups[group_of[r]].n++;
+	}
+	for (i = 0, at = 0; i < pre->ngroups; i++) {
+		pre->groups[i].first = at;
+		next[i] = at;
+		at += pre->groups[i].n;
+	}
+	for (r = 0; r < (int)n; r++) {
+		i = next[group_of[r]]++;
+		pre->rows[i].query_idx = (int)strtol(PQgetvalue(pre->res, r,
+		    QUERY_GROUP_DIMS), NULL, 10);
+		pre->rows[i].engine = PQgetvalue(pre->res, r,
+		    QUERY_GROUP_DIMS + 1);
+		pre->rows[i].format = PQgetvalue(pre->res, r,
+		    QUERY_GROUP_DIMS + 2);
+		pre->rows[i].value = (double)strtoll(PQgetvalue(pre->res, r,
+		    QUERY_GROUP_DIMS + 3), NULL, 10);
+	}
+	for (i = 0; i < pre->ngroups; i++) {
+		g = &pre->groups[i];
+		qsort(pre->rows + g->first, g->n, sizeof(*pre->rows),
+		    cmp_row);
+	}
+	rc = 0;
+out:
+	free(group_of);
+	free(next);
+	return rc;
+}
+
 int
 summary_sql_prefetch(struct db *db, struct summary_prefetch *pre,
     struct api_error *err)
 {
-	pre->res = db_read_query(db, query_all_sql, 0, NULL, err);
-	return pre->res == NULL ? -1 : 0;
+	struct strbuf datasets = { 0 };
+	const char *const *d;
+	const char *param;
+
+	memset(pre, 0, sizeof(*pre));
+	sb_str(&datasets, "{");
+	for (d = summary_query_datasets; *d != NULL; d++) {
+		if (d != summary_query_datasets)
+			sb_str(&datasets, ",");
+		sb_pg_element(&datasets, *d);
+	}
+	sb_str(&datasets, "}");
+	if (datasets.failed) {
+		sb_free(&datasets);
+		return api_error_oom(err);
+	}
+	param = datasets.data;
+	pre->res = db_read_query(db, query_all_sql, 1, &param, err);
+	sb_free(&datasets);
+	if (pre->res == NULL)
+		return -1;
+	if (prefetch_index(pre) == -1) {
+		summary_prefetch_free(pre);
+		return api_error_oom(err);
+	}
+	return 0;
 }
 
 void
 summary_prefetch_free(struct summary_prefetch *pre)
 {
 	PQclear(pre->res);
-	pre->res = NULL;
+	free(pre->slots);
+	free(pre->groups);
+	free(pre->rows);
+	memset(pre, 0, sizeof(*pre));
 }

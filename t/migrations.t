@@ -22,12 +22,13 @@ my $dbh = $t->dbh;
 my $out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$t->superuser_conninfo]}' 2>&1`;
 is($?, 0, 'migrations re-run cleanly on a migrated database') or diag($out);
 is($out, "applied 001_tables.sql\napplied 002_indexes.sql\napplied 003_roles.sql\n"
-    . "applied 004_read_indexes.sql\napplied 005_query_series.sql\n",
+    . "applied 004_read_indexes.sql\napplied 005_query_series.sql\n"
+    . "applied 006_query_charts.sql\n",
     'each file is reported once, without notices');
 
 $out = `bash $top/script/benchingest-migrate.in -n -D $top/sql 2>&1`;
 is($out, "001_tables.sql\n002_indexes.sql\n003_roles.sql\n004_read_indexes.sql\n"
-    . "005_query_series.sql\n", '-n lists in order');
+    . "005_query_series.sql\n006_query_charts.sql\n", '-n lists in order');
 `bash $top/script/benchingest-migrate.in -D /nonexistent 2>&1`;
 is($? >> 8, 1, 'an empty sql dir is an error');
 `bash $top/script/benchingest-migrate.in -x 2>&1`;
@@ -99,8 +100,8 @@ like($plan, qr/Index Scan using query_measurements_chart_idx .*\n\s*Index Cond: 
     'the chart walk is one index probe on query_measurements_chart_idx') or diag($plan);
 
 # Each role's privileges, table by table: every table the migrations made
-# (commits and one per record kind), SELECT on the derived query_series, and
-# nothing else.
+# (commits and one per record kind), SELECT on the derived query_series and
+# query_charts, and nothing else.
 sub grants {
 	return { map { ("$_->[0] $_->[1]" => $_->[2]) } @{ $dbh->selectall_arrayref(q{
 	    SELECT grantee, table_name, string_agg(privilege_type, ',' ORDER BY privilege_type)
@@ -111,7 +112,8 @@ my @tables = $t->tables;
 cmp_ok(scalar @tables, '>=', 2, 'commits and the tables of the record kinds');
 is_deeply(grants(), { (map { ("bench_ingest $_" => 'INSERT,SELECT,UPDATE',
     "bench_read $_" => 'SELECT') } @tables),
-    'bench_ingest query_series' => 'SELECT', 'bench_read query_series' => 'SELECT' },
+    'bench_ingest query_series' => 'SELECT', 'bench_read query_series' => 'SELECT',
+    'bench_ingest query_charts' => 'SELECT', 'bench_read query_charts' => 'SELECT' },
     'bench_ingest may SELECT, INSERT and UPDATE each table, bench_read SELECT, '
     . 'both SELECT query_series, no more');
 
@@ -165,6 +167,29 @@ is_deeply($dbh->selectrow_arrayref(q{
     'the trigger function runs as the owner of query_series, with a fixed search_path');
 is($dbh->selectrow_array(q{SELECT count(*) FROM query_series}), 0,
     'an empty database has no series');
+is_deeply($dbh->selectall_arrayref(q{
+    SELECT tgname, pg_get_triggerdef(t.oid) ~ ('AFTER [A-Za-z_, ]+ ON public.query_series '
+	|| '(REFERENCING .* )?FOR EACH STATEMENT EXECUTE FUNCTION query_charts_(track|rekey)[(][)]$')
+    FROM pg_trigger t WHERE tgrelid = 'query_series'::regclass
+    AND NOT tgisinternal ORDER BY tgname}),
+    [map { [$_, 1] } qw(query_charts_delete query_charts_insert query_charts_rekey
+	query_charts_truncate)],
+    'statement triggers on query_series keep query_charts');
+is_deeply($dbh->selectall_arrayref(q{
+    SELECT p.proname, p.prosecdef, p.proowner = c.relowner, p.proconfig::text
+    FROM pg_proc p, pg_class c
+    WHERE p.proname IN ('query_charts_track', 'query_charts_rekey',
+	'query_charts_rebuild') AND c.relname = 'query_charts' ORDER BY 1}),
+    [map { [$_, 1, 1, '{"search_path=pg_catalog, public, pg_temp"}'] }
+	qw(query_charts_rebuild query_charts_rekey query_charts_track)],
+    'its functions run as the owner of query_charts, with a fixed search_path');
+is($dbh->selectrow_array(q{SELECT pg_get_indexdef('query_charts_key_idx'::regclass)}),
+    q{CREATE UNIQUE INDEX query_charts_key_idx ON public.query_charts USING btree }
+    . q{(dataset COLLATE "C", ((dataset_variant IS NOT NULL)), }
+    . q{COALESCE(dataset_variant, ''::text) COLLATE "C", ((scale_factor IS NOT NULL)), }
+    . q{COALESCE(scale_factor, ''::text) COLLATE "C", storage COLLATE "C", query_idx) }
+    . q{INCLUDE (dataset_variant, scale_factor)},
+    'one query_charts row per chart, NULL a value, in the read order');
 
 # What bench_ingest may do, as bench_ingest.
 my $ingest = DBI->connect('dbi:Pg:' . $t->ingest_conninfo, undef, undef,
@@ -184,7 +209,9 @@ for my $sql ('DELETE FROM commits', 'TRUNCATE commits', 'DROP TABLE commits',
     'TRUNCATE query_series',
     'ALTER TABLE query_measurements DISABLE TRIGGER query_series_insert',
     'DROP TRIGGER query_series_insert ON query_measurements',
-    'SELECT query_series_track()',
+    'SELECT query_series_track()', 'DELETE FROM query_charts',
+    q{UPDATE query_charts SET series = 0}, 'SELECT query_charts_rebuild()',
+    'DROP TRIGGER query_charts_insert ON query_series',
     q{SELECT query_series_summary_sql('query_measurements')}) {
 	ok(!$ingest->do($sql), "bench_ingest cannot: $sql");
 	like($ingest->errstr // '', qr/permission denied|must be owner/, '... permission denied');
@@ -215,6 +242,9 @@ ok(!$read->do(q{UPDATE commits SET url = 'w'}), 'bench_read cannot UPDATE');
 ok(defined $read->selectrow_array('SELECT count(*) FROM query_series'),
     'bench_read can SELECT query_series');
 ok(!$read->do('DELETE FROM query_series'), 'bench_read cannot DELETE from it');
+ok(defined $read->selectrow_array('SELECT count(*) FROM query_charts'),
+    'bench_read can SELECT query_charts');
+ok(!$read->do('DELETE FROM query_charts'), 'bench_read cannot DELETE from it');
 
 # ---------------------------------------------------------------- upgrade
 #
@@ -224,7 +254,7 @@ ok(!$read->do('DELETE FROM query_series'), 'bench_read cannot DELETE from it');
 # query_series from them.
 my $previous = $t->dir . "/previous-sql";
 mkdir $previous or die "mkdir: $!";
-copy($_, $previous) or die "copy $_: $!" for grep { !/005_query_series/ } glob "$top/sql/0*.sql";
+copy($_, $previous) or die "copy $_: $!" for grep { !/00[56]_query_/ } glob "$top/sql/0*.sql";
 my $o = do {
 	local $ENV{BENCHINGEST_TEST_SQLDIR} = $previous;
 	BenchTest->new(start => 0);
@@ -257,7 +287,8 @@ my $rows = $odbh->selectrow_array('SELECT count(*) FROM query_measurements');
 
 $out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$o->superuser_conninfo]}' 2>&1`;
 is($?, 0, 'the new migrations apply to the previous release\'s database') or diag($out);
-like($out, qr/applied 005_query_series\.sql\n\z/, '... 005 last');
+like($out, qr/applied 005_query_series\.sql\napplied 006_query_charts\.sql\n\z/,
+    '... 005 and 006 last');
 is($odbh->selectrow_array('SELECT count(*) FROM query_series'), 72,
     'query_series has a row for each of its 72 series');
 is($odbh->selectrow_array('SELECT sum(row_count) FROM query_series'), $rows,
@@ -270,12 +301,16 @@ is($odbh->selectrow_array(q{SELECT count(*) FROM query_series WHERE dataset = 'u
     AND latest_id IS NULL AND first_timestamp IS NULL AND unstamped_positive > 0}), 24,
     'unstamped series: no timestamps, their positive rows counted');
 
-my $versions = sub { $odbh->selectrow_array(q{SELECT string_agg(xmin::text || ctid::text,
-    ',' ORDER BY ctid) FROM query_series}) };
+is($odbh->selectrow_array('SELECT count(*) FROM query_charts'), 36,
+    'query_charts has a row for each of its 36 charts');
+
+my $versions = sub { join ';', map { $odbh->selectrow_array(qq{SELECT
+    string_agg(xmin::text || ctid::text, ',' ORDER BY ctid) FROM $_}) }
+    qw(query_series query_charts) };
 my $before = $versions->();
 $out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$o->superuser_conninfo]}' 2>&1`;
 is($?, 0, 'a re-run succeeds') or diag($out);
-is($versions->(), $before, '... and rewrites no row of a current query_series');
+is($versions->(), $before, '... and rewrites no row of a current query_series or query_charts');
 
 # Rows written with the triggers off (a restore, a replica) leave it
 # stale; a re-run repairs it.
@@ -287,6 +322,25 @@ ok(scalar(QuerySeries::differences($odbh)) > 0, 'writes without triggers leave i
 $out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$o->superuser_conninfo]}' 2>&1`;
 is($?, 0, 'a re-run') or diag($out);
 is_current($odbh, '... makes it current again');
+
+# query_charts counts query_series's rows per chart even when the owner
+# moves series between charts by hand.
+$odbh->do(q{UPDATE query_series SET query_idx = query_idx + 10
+    WHERE dataset = 'tpch' AND query_idx = 3 AND engine = 'duckdb'});
+is($odbh->selectrow_array(q{SELECT count(*) FROM (
+    (SELECT dataset, dataset_variant, scale_factor, storage, query_idx, count(*)
+	FROM query_series GROUP BY 1, 2, 3, 4, 5
+     EXCEPT ALL SELECT dataset, dataset_variant, scale_factor, storage, query_idx,
+	series FROM query_charts)
+    UNION ALL
+    (SELECT dataset, dataset_variant, scale_factor, storage, query_idx, series
+	FROM query_charts
+     EXCEPT ALL SELECT dataset, dataset_variant, scale_factor, storage, query_idx,
+	count(*) FROM query_series GROUP BY 1, 2, 3, 4, 5)) d}), 0,
+    'an UPDATE of query_series\'s keys: query_charts follows');
+$out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$o->superuser_conninfo]}' 2>&1`;
+is($?, 0, 'a re-run') or diag($out);
+is_current($odbh, '... makes both current again');
 
 $o->start;
 my $res = $o->ingest(BenchTest::envelope());

@@ -1,15 +1,18 @@
 package QuerySeries;
 
-# query_series (sql/005_query_series.sql) against a computation from
-# scratch, written here independently of the migration: a GROUP BY for the
-# counts and the oldest timestamp, row_number() for the newest positive
-# stamped row of each series (ties: the greater commit_sha in bytes, then
-# the greater measurement_id).
+# query_series (sql/005_query_series.sql) and query_charts
+# (sql/006_query_charts.sql) against a computation from scratch, written
+# here independently of the migrations: a GROUP BY for the counts and the
+# oldest timestamp, row_number() for the newest positive stamped row of
+# each series (ties: the greater commit_sha in bytes, then the greater
+# measurement_id); the distinct series per chart.
 #
 #   differences($dbh)
 #	The rows that differ, as array refs: ['missing', columns...] for a
 #	row the computation has and query_series lacks or holds otherwise,
-#	['extra', columns...] for the reverse.  Empty when they are equal.
+#	['extra', columns...] for the reverse; then the same for
+#	query_charts, as ['missing chart', columns...] and ['extra chart',
+#	columns...].  Empty when both are equal to the computation.
 #
 #   is_current($dbh, $name)
 #	One test: no differences (diagnoses up to ten of them if any).
@@ -71,9 +74,25 @@ UNION ALL
 SELECT 'extra', * FROM (SELECT * FROM actual EXCEPT ALL SELECT * FROM expected) y
 SQL
 
+my $CHARTS_SQL = <<'SQL';
+WITH expected AS (
+	SELECT dataset, dataset_variant, scale_factor, storage, query_idx,
+	       count(DISTINCT (engine, format)) AS series
+	  FROM query_measurements
+	 GROUP BY dataset, dataset_variant, scale_factor, storage, query_idx
+), actual AS (
+	SELECT dataset, dataset_variant, scale_factor, storage, query_idx, series
+	  FROM query_charts
+)
+SELECT 'missing chart', * FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM actual) x
+UNION ALL
+SELECT 'extra chart', * FROM (SELECT * FROM actual EXCEPT ALL SELECT * FROM expected) y
+SQL
+
 sub differences {
 	my ($dbh) = @_;
-	return @{ $dbh->selectall_arrayref($SQL) };
+	return (@{ $dbh->selectall_arrayref($SQL) },
+	    @{ $dbh->selectall_arrayref($CHARTS_SQL) });
 }
 
 sub is_current {
