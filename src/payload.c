@@ -1,4 +1,5 @@
 /* The read routes' JSON answers, written with jw_ in the read's snapshot. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,12 +11,8 @@
 #include "slug.h"
 #include "strbuf.h"
 
-/* One value of a chart: its series, commit, value. */
-struct point {
-	const struct series *series;
-	size_t commit;		/* index into the chart's window, oldest first */
-	long long value;
-};
+/* A slot of a series that no row filled: null in its array. */
+#define NO_VALUE	LLONG_MIN
 
 /*
  * The series columns a series is tagged with in series_meta, in the
@@ -25,15 +22,23 @@ struct point {
 static const char *const tag_columns[] = { "engine", "format" };
 #define NTAGS	(sizeof(tag_columns) / sizeof(tag_columns[0]))
 
-/* A chart's series, each once: its name and its tags (NULL: none). */
+/*
+ * A chart's series, each once: its name, its tags (NULL: none), and its
+ * value at each commit of the chart's window, oldest first (NO_VALUE:
+ * none), which its row for that commit fills in: the array it is written
+ * as, with no sort of its rows.
+ */
 struct series {
 	char *name;
 	char *tag[NTAGS];
+	long long *value;
 };
 
+/* The series of one chart, and the one the last row was of. */
 struct names {
 	struct series **s;
 	size_t n, cap;
+	size_t last;
 };
 
 /* A commit of W by its sha, or by a time no other commit of W has. */
@@ -58,6 +63,7 @@ struct chart_reads {
 	struct db_cursor values;
 	bool pending;		/* values is on a row not yet taken */
 	bool values_open;
+	size_t near;		/* the bytime entry a row was last found at */
 	size_t pinned;		/* dims shared by the charts (the rows lack them) */
 };
 
@@ -104,14 +110,10 @@ cmp_key(const char *a, const char *b)
 }
 
 static int
-cmp_point(const void *a, const void *b)
+cmp_series(const void *a, const void *b)
 {
-	const struct point *x = a, *y = b;
-	int c = cmp_key(x->series->name, y->series->name);
-
-	if (c != 0)
-		return c;
-	return x->commit < y->commit ? -1 : x->commit > y->commit;
+	return cmp_key((*(struct series *const *)a)->name,
+	    (*(struct series *const *)b)->name);
 }
 
 static void
@@ -124,6 +126,7 @@ series_free(struct series *s)
 	free(s->name);
 	for (t = 0; t < NTAGS; t++)
 		free(s->tag[t]);
+	free(s->value);
 	free(s);
 }
 
@@ -140,20 +143,23 @@ names_free(struct names *n)
 
 /*
  * The series named in row r of res (column col; its tags in tagcol[],
- * -1 for none), added to n if new.  Its address stays the same until n
- * is freed, so points can hold it; NULL: out of memory.
+ * -1 for none), added to n with ncommits empty values if new; the rows of
+ * a series come together, so the last row's is tried first.  Its address
+ * stays the same until n is freed; NULL: out of memory.
  */
-static const struct series *
+static struct series *
 names_intern(struct names *n, PGresult *res, int r, int col,
-    const int tagcol[NTAGS])
+    const int tagcol[NTAGS], size_t ncommits)
 {
 	const char *name = PQgetvalue(res, r, col);
 	struct series **p, *s;
 	size_t i, t;
 
+	if (n->n > 0 && strcmp(n->s[n->last]->name, name) == 0)
+		return n->s[n->last];
 	for (i = 0; i < n->n; i++)
 		if (strcmp(n->s[i]->name, name) == 0)
-			return n->s[i];
+			return n->s[n->last = i];
 	if (n->n == n->cap) {
 		if ((p = realloc(n->s, (n->cap ? n->cap * 2 : 8) *
 		    sizeof(struct series *))) == NULL)
@@ -162,16 +168,20 @@ names_intern(struct names *n, PGresult *res, int r, int col,
 		n->cap = n->cap ? n->cap * 2 : 8;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->name = strdup(name)) == NULL) {
+	    (s->name = strdup(name)) == NULL ||
+	    (s->value = malloc(ncommits * sizeof(*s->value))) == NULL) {
 		series_free(s);
 		return NULL;
 	}
+	for (i = 0; i < ncommits; i++)
+		s->value[i] = NO_VALUE;
 	for (t = 0; t < NTAGS; t++)
 		if (tagcol[t] != -1 && (s->tag[t] = strdup(PQgetvalue(res, r,
 		    tagcol[t]))) == NULL) {
 			series_free(s);
 			return NULL;
 		}
+	n->last = n->n;
 	return n->s[n->n++] = s;
 }
 
@@ -205,14 +215,6 @@ column(struct jw *jw, PGresult *res, int row, int col)
 		jw_string(jw, PQgetvalue(res, row, col));
 }
 
-/* Nulls for the commits from *next up to (not including) until. */
-static void
-nulls(struct jw *jw, size_t *next, size_t until)
-{
-	for (; *next < until; (*next)++)
-		jw_null(jw);
-}
-
 /*
  * Whether row r of res, whose columns from `col` on are the values of
  * key's dimensions from `pinned` on, is of key's chart.
@@ -241,27 +243,46 @@ row_of_chart(PGresult *res, int r, int col, const struct chart_key *key,
 }
 
 /*
+ * The commit of W a row is of: by its sha (in bysha), or by a time only
+ * that commit of W has (in bytime, sorted).  A series' rows come newest
+ * first, so the entry before the last one found is tried before a search.
+ */
+static const struct window_commit *
+row_commit(struct chart_reads *r, const char *key, bool bysha)
+{
+	struct window_commit probe = { key, 0 };
+	const struct window_commit *hit;
+
+	if (!bysha && r->near > 0 && r->near <= r->nbytime &&
+	    strcmp(r->bytime[r->near - 1].key, key) == 0)
+		hit = &r->bytime[r->near - 1];
+	else
+		hit = bsearch(&probe, bysha ? r->bysha : r->bytime, bysha ?
+		    (size_t)PQntuples(r->win) : r->nbytime, sizeof(probe),
+		    cmp_window);
+	if (hit != NULL && !bysha)
+		r->near = (size_t)(hit - r->bytime);
+	return hit;
+}
+
+/*
  * The values of key's chart: the cursor's rows while they are the
- * chart's, as points of its window, the newest n commits of W: a row
- * comes with its commit's sha, or with a time only that commit of W has;
- * a row of another commit (older, or at a time shared with one cut from
- * W) is dropped.
+ * chart's, each in its series' slot for its commit in the chart's window,
+ * the newest n commits of W: a row comes with its commit's sha, or with a
+ * time only that commit of W has; a row of another commit (older, or at a
+ * time shared with one cut from W) is dropped.
  */
 static int
 take_values(struct chart_reads *r, const struct chart_key *key, size_t n,
-    struct names *names, struct point **pts, size_t *npts,
-    struct api_error *err)
+    struct names *names, struct api_error *err)
 {
-	struct window_commit probe = { NULL, 0 }, *hit;
-	size_t cap = 0, ncol = key->kind->ndims - r->pinned;
-	const struct series *series;
+	const struct window_commit *hit;
+	size_t ncol = key->kind->ndims - r->pinned;
+	struct series *series;
 	int row, got, tagcol[NTAGS];
-	struct point *p;
 	PGresult *res;
 	bool bysha;
 
-	*pts = NULL;
-	*npts = 0;
 	(void)tag_columns_of(key->kind, (int)ncol + 4, tagcol);
 	while (r->values_open) {
 		if (!r->pending) {
@@ -279,38 +300,27 @@ take_values(struct chart_reads *r, const struct chart_key *key, size_t n,
 			break;		/* the next chart's */
 		r->pending = false;
 		bysha = !PQgetisnull(res, row, (int)ncol + 2);
-		probe.key = PQgetvalue(res, row, (int)ncol + (bysha ? 2 : 1));
-		hit = bsearch(&probe, bysha ? r->bysha : r->bytime, bysha ?
-		    (size_t)PQntuples(r->win) : r->nbytime, sizeof(probe),
-		    cmp_window);
+		hit = row_commit(r, PQgetvalue(res, row, (int)ncol +
+		    (bysha ? 2 : 1)), bysha);
 		if (hit == NULL || hit->index >= n)
 			continue;
 		if ((series = names_intern(names, res, row, (int)ncol,
-		    tagcol)) == NULL)
+		    tagcol, n)) == NULL)
 			return api_error_oom(err);
-		if (*npts == cap) {
-			cap = cap ? cap * 2 : 256;
-			if ((p = realloc(*pts, cap * sizeof(*p))) == NULL)
-				return api_error_oom(err);
-			*pts = p;
-		}
-		(*pts)[*npts].series = series;
-		(*pts)[*npts].commit = n - 1 - hit->index;
-		(*pts)[*npts].value = strtoll(PQgetvalue(res, row,
-		    (int)ncol + 3), NULL, 10);
-		(*npts)++;
+		series->value[n - 1 - hit->index] = strtoll(PQgetvalue(res,
+		    row, (int)ncol + 3), NULL, 10);
 	}
 	return 0;
 }
 
 /*
  * series_meta: {"name": {"engine": e, "format": f}, ...}, a series' tag
- * columns as stored, for the series of pts (sorted, n > 0); nothing for
+ * columns as stored, for the series of names (sorted, n > 0); nothing for
  * a kind without tag columns.
  */
 static void
 write_series_meta(struct jw *jw, const struct chart_kind *kind,
-    const struct point *pts, size_t n)
+    const struct names *names)
 {
 	int col[NTAGS];
 	size_t t, i;
@@ -319,16 +329,14 @@ write_series_meta(struct jw *jw, const struct chart_kind *kind,
 		return;
 	jw_key(jw, "series_meta");
 	jw_object(jw);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && pts[i].series == pts[i - 1].series)
-			continue;
-		jw_key(jw, pts[i].series->name);
+	for (i = 0; i < names->n; i++) {
+		jw_key(jw, names->s[i]->name);
 		jw_object(jw);
 		for (t = 0; t < NTAGS; t++) {
 			if (col[t] == -1)
 				continue;
 			jw_key(jw, tag_columns[t]);
-			jw_string(jw, pts[i].series->tag[t]);
+			jw_string(jw, names->s[i]->tag[t]);
 		}
 		jw_object_end(jw);
 	}
@@ -345,40 +353,32 @@ write_series(struct jw *jw, struct chart_reads *r,
     const struct chart_key *key, size_t ncommits, struct api_error *err)
 {
 	struct names names = { 0 };
-	struct point *pts;
-	size_t i, n, next = 0;
+	const struct series *s;
+	size_t i, c;
 
-	if (take_values(r, key, ncommits, &names, &pts, &n, err) == -1) {
-		free(pts);
+	if (take_values(r, key, ncommits, &names, err) == -1) {
 		names_free(&names);
 		return -1;
 	}
+	if (names.n > 1)
+		qsort(names.s, names.n, sizeof(*names.s), cmp_series);
 	jw_key(jw, "series");
 	jw_object(jw);
-	if (n > 0)
-		qsort(pts, n, sizeof(*pts), cmp_point);
-	for (i = 0; i < n && !jw->failed; i++) {
-		if (i == 0 || pts[i].series != pts[i - 1].series) {
-			if (i > 0) {
-				nulls(jw, &next, ncommits);
-				jw_array_end(jw);
-			}
-			jw_key(jw, pts[i].series->name);
-			jw_array(jw);
-			next = 0;
+	for (i = 0; i < names.n && !jw->failed; i++) {
+		s = names.s[i];
+		jw_key(jw, s->name);
+		jw_array(jw);
+		for (c = 0; c < ncommits; c++) {
+			if (s->value[c] == NO_VALUE)
+				jw_null(jw);
+			else
+				jw_int(jw, s->value[c]);
 		}
-		nulls(jw, &next, pts[i].commit);
-		jw_int(jw, pts[i].value);
-		next = pts[i].commit + 1;
-	}
-	if (n > 0) {
-		nulls(jw, &next, ncommits);
 		jw_array_end(jw);
 	}
 	jw_object_end(jw);
-	if (n > 0)
-		write_series_meta(jw, key->kind, pts, n);
-	free(pts);
+	if (names.n > 0)
+		write_series_meta(jw, key->kind, &names);
 	names_free(&names);
 	return 0;
 }
