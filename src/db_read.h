@@ -17,12 +17,21 @@ PGresult	*db_read_query(struct db *, const char *sql, int nparams,
 		    const char *const *params, struct api_error *);
 void		 db_read_end(struct db *);
 
+/* How sending a statement went, for collecting its result (db_read.c). */
+struct db_sent {
+	PGresult *res;		/* the prepare's refusal */
+	int slot;		/* of the statement prepared, or -1 */
+	bool sent;
+	bool in_time;
+};
+
 /*
  * A statement's rows a batch at a time, through a cursor in the read's
- * transaction, so that a large result is never held whole.  One open at a
- * time (a read may build several answers, as the site's pages do):
- * db_cursor_free() closes it.  The current row is (batch, row) after
- * db_cursor_next() returned 1.
+ * transaction, so that a large result is never held whole (two batches at
+ * most: the next is fetched while this one is read).  One open at a time
+ * (a read may build several answers, as the site's pages do), and no
+ * other statement of the read while it is: db_cursor_free() closes it.
+ * The current row is (batch, row) after db_cursor_next() returned 1.
  */
 struct db_cursor {
 	struct db *db;
@@ -30,6 +39,8 @@ struct db_cursor {
 	int row;
 	bool end;		/* the last batch has been fetched */
 	bool declared;		/* bi_rows is open: db_cursor_free() closes it */
+	bool ahead;		/* the next batch is asked for ... */
+	struct db_sent sent;	/* ... and how that went */
 };
 
 /*
