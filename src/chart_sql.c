@@ -268,11 +268,12 @@ chart_sql_totals(struct db *db, const char *since, struct api_error *err)
 }
 
 /*
- * One series' rows (s) from $since on, in two parts: those at a
- * timestamp no two commits that matter share, from the index alone
- * (timestamp and value, no commit sha: no heap fetch per row), and those
- * at a timestamp of $tied, or (if $all) without one, with their commit's
- * sha.
+ * One series' rows (s) from $since on: those at a timestamp no two
+ * commits that matter share, from the index alone (timestamp and value,
+ * no commit sha: no heap fetch per row); then, unless tied is 0, those at
+ * a timestamp of $tied, or (if $all) without one, with their commit's
+ * sha: an index probe per series and tied timestamp, which a window
+ * without ties does without.
  */
 static void
 series_rows_sql(struct strbuf *sql, const struct chart_kind *kind,
@@ -292,14 +293,20 @@ series_rows_sql(struct strbuf *sql, const struct chart_kind *kind,
 		sql->failed = true;
 	sb_printf(sql, "((SELECT m.commit_timestamp AS ts, NULL::text AS sha, "
 	    "m.%s AS value FROM %s m WHERE %s%s AND m.commit_timestamp >= "
-	    "$%d::timestamptz AND m.commit_timestamp <> ALL ($%d::timestamptz[]) "
-	    "ORDER BY %s, m.commit_timestamp DESC) UNION ALL "
-	    "(SELECT m.commit_timestamp, m.commit_sha, m.%s FROM %s m "
-	    "WHERE %s%s AND (m.commit_timestamp = ANY ($%d::timestamptz[]) OR "
-	    "($%d::boolean AND m.commit_timestamp IS NULL))))",
-	    kind->value_column, kind->record->table, where, on.data, since,
-	    tied, order.data, kind->value_column, kind->record->table, where,
-	    on.data, tied, all);
+	    "$%d::timestamptz", kind->value_column, kind->record->table, where,
+	    on.data, since);
+	if (tied != 0)
+		sb_printf(sql, " AND m.commit_timestamp <> ALL "
+		    "($%d::timestamptz[])", tied);
+	sb_printf(sql, " ORDER BY %s, m.commit_timestamp DESC)", order.data);
+	if (tied != 0)
+		sb_printf(sql, " UNION ALL (SELECT m.commit_timestamp, "
+		    "m.commit_sha, m.%s FROM %s m WHERE %s%s AND "
+		    "(m.commit_timestamp = ANY ($%d::timestamptz[]) OR "
+		    "($%d::boolean AND m.commit_timestamp IS NULL)))",
+		    kind->value_column, kind->record->table, where, on.data,
+		    tied, all);
+	sb_str(sql, ")");
 	sb_free(&on);
 	sb_free(&order);
 }
@@ -313,14 +320,15 @@ chart_sql_values(struct db_cursor *c, struct db *db,
 	const char *params[CHART_MAX_DIMS + 3], *const *sc;
 	struct strbuf sql = { 0 }, where = { 0 }, swhere = { 0 };
 	const char *a = kind->series_table != NULL ? "s." : "m.";
-	int nparams = 0, rc = -1;
+	int nparams = 0, since_param, rc = -1;
 
 	key_conditions(&where, key, pinned, "m.", params, &nparams);
 	/* The same pins with the same $n, on the series table. */
 	nparams = 0;
 	key_conditions(&swhere, key, pinned, "s.", params, &nparams);
+	since_param = nparams + 1;
 	params[nparams++] = since;
-	params[nparams++] = tied;
+	params[nparams++] = tied != NULL ? tied : "{}";
 	params[nparams++] = all ? "true" : "false";
 	sb_str(&sql, "SELECT ");
 	dim_list(&sql, kind, pinned, kind->ndims, a, ", ");
@@ -340,8 +348,10 @@ chart_sql_values(struct db_cursor *c, struct db *db,
 		    kind->series_table, swhere.data);
 		api_order(&sql, kind, pinned, kind->ndims, "s.");
 		sb_str(&sql, ") s CROSS JOIN LATERAL ");
-		series_rows_sql(&sql, kind, pinned, where.data, nparams - 2,
-		    nparams - 1, nparams);
+		if (tied == NULL && !all)
+			nparams -= 2;	/* neither $tied nor $all */
+		series_rows_sql(&sql, kind, pinned, where.data, since_param,
+		    nparams > since_param ? since_param + 1 : 0, since_param + 2);
 		sb_str(&sql, " v");
 	} else {
 		series_name_sql(&sql, kind, "m.");
@@ -353,7 +363,8 @@ chart_sql_values(struct db_cursor *c, struct db *db,
 		sb_printf(&sql, " FROM %s m%s WHERE %s AND %s >= $%d::timestamptz "
 		    "AND $%d::text IS NOT NULL AND $%d::boolean IS NOT NULL",
 		    kind->record->table, row_time_join(kind), where.data,
-		    row_time(kind), nparams - 2, nparams - 1, nparams);
+		    row_time(kind), since_param, since_param + 1,
+		    since_param + 2);
 	}
 	api_order(&sql, kind, pinned, kind->ndims, a);
 	if (sql.failed || where.failed || swhere.failed)
@@ -372,11 +383,14 @@ chart_sql_window(struct db *db, const char *since, long long window,
     struct api_error *err)
 {
 	static const char sql[] =
+	    "WITH w AS (SELECT * FROM commits WHERE timestamp >= $1 "
+	    "ORDER BY timestamp DESC, commit_sha DESC LIMIT $2) "
 	    "SELECT (SELECT count(*) FROM commits WHERE timestamp >= $1), "
 	    "w.commit_sha, to_char(w.timestamp AT TIME ZONE 'UTC', "
 	    "'YYYY-MM-DD HH24:MI:SS\"+00\"'), COALESCE(w.message, ''), w.url, "
-	    "w.timestamp FROM (SELECT * FROM commits WHERE timestamp >= $1 "
-	    "ORDER BY timestamp DESC, commit_sha DESC LIMIT $2) w";
+	    "w.timestamp, (SELECT count(*) FROM commits WHERE timestamp = "
+	    "(SELECT min(timestamp) FROM w)) FROM w "
+	    "ORDER BY w.timestamp DESC, w.commit_sha DESC";
 	const char *params[2];
 	char limit[32];
 

@@ -32,7 +32,8 @@ PGresult	*chart_sql_earliest(struct db *, const struct chart_key *,
  * The window: the newest `window` commits (0: all) from `since` on,
  * newest first, as (count of all commits from since, sha, timestamp as
  * the reference read service writes it ("2026-06-18 11:59:00+00": UTC,
- * the fraction cut), message ('' for none), url, timestamp).
+ * the fraction cut), message ('' for none), url, timestamp, the number
+ * of commits, in W or not, at the time of W's oldest).
  */
 PGresult	*chart_sql_window(struct db *, const char *since,
 		    long long window, struct api_error *);
@@ -48,12 +49,12 @@ PGresult	*chart_sql_totals(struct db *, const char *since,
  * c: (the values of the chart's dimensions pinned..ndims-1, series name,
  * commit time as text, commit sha or NULL, value as text, then each of
  * the kind's series columns); within a chart in no order.  A kind with a
- * series table is read series by series, one index range each, and its
- * rows come without their commit's sha (the index has none; the time
- * tells the commit) unless their time is one of tied (a Postgres array of
- * timestamps, "{...}"); with all, its rows without a commit_timestamp
- * come too, with their sha (the reference read service shows them in the
- * window "all").  A group's rows come a
+ * series table is read series by series, one index range each, newest
+ * first, and its rows come without their commit's sha (the index has
+ * none; the time tells the commit) unless their time is one of tied (a
+ * Postgres array of timestamps, "{...}"; NULL: none); with all, its rows
+ * without a commit_timestamp come too, with their sha (the reference read
+ * service shows them in the window "all").  A group's rows come a
  * batch at a time, a chart's at once.
  */
 int		chart_sql_values(struct db_cursor *, struct db *,

@@ -469,15 +469,16 @@ chart_start(struct chart_reads *r, const struct chart_key *chart, int *row)
 
 /*
  * How rows find their commit in W (newest first, so equal times are
- * adjacent): by time, where W has one commit of that time; by sha, for
- * the times in tied: those two commits of W share, and W's oldest, which
- * a commit cut from W may share.
+ * adjacent): by time, where W has the one commit of that time; by sha,
+ * for the times in *tied (NULL: none): those two commits of W share, and
+ * W's oldest if a commit cut from W shares it.
  */
 static int
-window_index(struct chart_reads *r, struct strbuf *tied,
+window_index(struct chart_reads *r, struct strbuf *tied, const char **list,
     struct api_error *err)
 {
 	size_t n = (size_t)PQntuples(r->win), i, j, ntied = 0;
+	long long at_oldest;
 	const char *ts;
 
 	if ((r->bysha = calloc(n, sizeof(*r->bysha))) == NULL ||
@@ -488,13 +489,14 @@ window_index(struct chart_reads *r, struct strbuf *tied,
 		r->bysha[i].index = i;
 	}
 	qsort(r->bysha, n, sizeof(*r->bysha), cmp_window);
+	at_oldest = strtoll(PQgetvalue(r->win, (int)n - 1, 6), NULL, 10);
 	sb_str(tied, "{");
 	for (i = 0; i < n; i = j) {
 		ts = PQgetvalue(r->win, (int)i, 5);
 		for (j = i + 1; j < n && strcmp(PQgetvalue(r->win, (int)j, 5),
 		    ts) == 0; j++)
 			;
-		if (j - i == 1 && j < n) {
+		if (j - i == 1 && (j < n || at_oldest == 1)) {
 			r->bytime[r->nbytime].key = ts;
 			r->bytime[r->nbytime++].index = i;
 		} else
@@ -502,6 +504,7 @@ window_index(struct chart_reads *r, struct strbuf *tied,
 	}
 	sb_str(tied, "}");
 	qsort(r->bytime, r->nbytime, sizeof(*r->bytime), cmp_window);
+	*list = ntied > 0 ? tied->data : NULL;
 	return tied->failed ? api_error_oom(err) : 0;
 }
 
@@ -518,7 +521,7 @@ chart_reads_open(struct db *db, const struct chart_key *key, size_t pinned,
     struct chart_reads *r, long long *totals, struct api_error *err)
 {
 	struct strbuf later = { 0 }, tied = { 0 };
-	const char **starts = NULL, *since = NULL;
+	const char **starts = NULL, *since = NULL, *tied_list = NULL;
 	size_t i, nlater = 0;
 	int row = 0, rc = -1, w;
 
@@ -567,9 +570,9 @@ chart_reads_open(struct db *db, const struct chart_key *key, size_t pinned,
 				    0), NULL, 10);
 	}
 	if (w > 0) {
-		if (window_index(r, &tied, err) == -1 ||
+		if (window_index(r, &tied, &tied_list, err) == -1 ||
 		    chart_sql_values(&r->values, db, key, pinned,
-		    PQgetvalue(r->win, w - 1, 5), tied.data, window == 0,
+		    PQgetvalue(r->win, w - 1, 5), tied_list, window == 0,
 		    err) == -1)
 			goto out;
 		r->values_open = true;
