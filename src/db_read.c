@@ -11,11 +11,8 @@
 
 /* A cancelled read's answer is awaited this long before the link is cut. */
 #define CANCEL_GRACE_MS		1000
-/* Rows a cursor fetches at a time, as a number and in its FETCH. */
-#define CURSOR_BATCH		4096
-#define CURSOR_FETCH		"FETCH 4096 FROM bi_rows"
 /* Rows of a batch between two looks at what has come of the next. */
-#define CURSOR_TAKE		256
+#define CURSOR_TAKE		64
 
 int
 db_read_begin(struct db *db, long long timeout_ms, struct api_error *err)
@@ -165,12 +162,14 @@ prepare(struct db *db, const char *sql, int nparams, PGresult **res,
 }
 
 /*
- * Sends sql (prepared once per connection if prepared: db_stmt.h); how
- * that went is in *sent, for read_finish().
+ * Sends sql (prepared once per connection if prepared: db_stmt.h), its
+ * rows to come as text (format 0) or binary (1); how that went is in
+ * *sent, for read_finish().
  */
 static void
 read_send(struct db *db, const char *sql, int nparams,
-    const char *const *params, bool prepared, struct db_sent *sent)
+    const char *const *params, int format, bool prepared,
+    struct db_sent *sent)
 {
 	char name[16];
 
@@ -186,10 +185,10 @@ read_send(struct db *db, const char *sql, int nparams,
 	if (sent->slot != -1) {
 		db_stmts_name(sent->slot, name, sizeof(name));
 		sent->sent = PQsendQueryPrepared(db->conn, name, nparams,
-		    params, NULL, NULL, 0) == 1;
+		    params, NULL, NULL, format) == 1;
 	} else if (sent->in_time && sent->res == NULL && db->conn != NULL)
 		sent->sent = PQsendQueryParams(db->conn, sql, nparams, NULL,
-		    params, NULL, NULL, 0) == 1;
+		    params, NULL, NULL, format) == 1;
 }
 
 /*
@@ -242,7 +241,7 @@ read_statement(struct db *db, const char *sql, int nparams,
 {
 	struct db_sent sent;
 
-	read_send(db, sql, nparams, params, prepared, &sent);
+	read_send(db, sql, nparams, params, 0, prepared, &sent);
 	return read_finish(db, &sent, want, err);
 }
 
@@ -269,21 +268,25 @@ db_read_end(struct db *db)
 
 int
 db_cursor_open(struct db_cursor *c, struct db *db, const char *sql,
-    int nparams, const char *const *params, bool batched,
+    int nparams, const char *const *params, int batch,
     struct api_error *err)
 {
 	struct strbuf decl = { 0 };
+	struct db_sent sent;
 	PGresult *res;
 
 	memset(c, 0, sizeof(*c));
 	c->db = db;
-	if (!batched) {
-		c->batch = db_read_query(db, sql, nparams, params, err);
+	c->size = batch;
+	if (batch == 0) {
+		read_send(db, sql, nparams, params, 1, true, &sent);
+		c->batch = read_finish(db, &sent, PGRES_TUPLES_OK, err);
 		c->row = -1;
 		c->end = true;
 		return c->batch == NULL ? -1 : 0;
 	}
 	sb_printf(&decl, "DECLARE bi_rows NO SCROLL CURSOR FOR %s", sql);
+	snprintf(c->fetch, sizeof(c->fetch), "FETCH %d FROM bi_rows", batch);
 	if (decl.failed) {
 		sb_free(&decl);
 		return api_error_oom(err);
@@ -315,16 +318,16 @@ db_cursor_next(struct db_cursor *c, struct api_error *err)
 	if (c->end)
 		return 0;
 	if (!c->ahead)
-		read_send(c->db, CURSOR_FETCH, 0, NULL, false, &c->sent);
+		read_send(c->db, c->fetch, 0, NULL, 1, false, &c->sent);
 	c->ahead = false;
 	if ((c->batch = read_finish(c->db, &c->sent, PGRES_TUPLES_OK,
 	    err)) == NULL)
 		return -1;
 	c->row = 0;
-	if (PQntuples(c->batch) < CURSOR_BATCH)
+	if (PQntuples(c->batch) < c->size)
 		c->end = true;
 	else {
-		read_send(c->db, CURSOR_FETCH, 0, NULL, false, &c->sent);
+		read_send(c->db, c->fetch, 0, NULL, 1, false, &c->sent);
 		c->ahead = true;
 	}
 	return PQntuples(c->batch) > 0 ? 1 : 0;

@@ -11,6 +11,13 @@
 #include "slug.h"
 #include "strbuf.h"
 
+/*
+ * The values a group's batch of series holds, about: each series has at
+ * most one per commit of W, and a value costs some 24 bytes in a batch,
+ * against the 2 to 11 of its JSON.
+ */
+#define VALUES_PER_BATCH	8192
+
 /* A slot of a series that no row filled: null in its array. */
 #define NO_VALUE	LLONG_MIN
 
@@ -41,10 +48,16 @@ struct names {
 	size_t last;
 };
 
-/* A commit of W by its sha, or by a time no other commit of W has. */
+/* A commit of W by its sha ... */
 struct window_commit {
 	const char *key;
 	size_t index;		/* in W, newest first */
+};
+
+/* ... or by a time no other commit of W has (microseconds, as binary). */
+struct window_time {
+	long long t;
+	size_t index;
 };
 
 /*
@@ -58,7 +71,7 @@ struct chart_reads {
 	PGresult *win;		/* W */
 	PGresult *totals;	/* per chart_reads.later, in that order */
 	struct window_commit *bysha;	/* every commit of W */
-	struct window_commit *bytime;	/* those whose time is W's alone */
+	struct window_time *bytime;	/* those whose time is W's alone */
 	size_t nbytime;
 	struct db_cursor values;
 	bool pending;		/* values is on a row not yet taken */
@@ -72,6 +85,68 @@ cmp_window(const void *a, const void *b)
 {
 	return strcmp(((const struct window_commit *)a)->key,
 	    ((const struct window_commit *)b)->key);
+}
+
+static int
+cmp_time(const void *a, const void *b)
+{
+	long long x = ((const struct window_time *)a)->t;
+	long long y = ((const struct window_time *)b)->t;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A big-endian 32 or 64-bit integer of Postgres's binary format. */
+static long long
+be_int(const unsigned char *p, size_t n)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return n == 4 ? (long long)(int)(unsigned)v : (long long)v;
+}
+
+/* The elements of a one-dimensional array in binary format. */
+struct array {
+	const unsigned char *p, *end;
+};
+
+/*
+ * The array in row r, column col of res; false for NULL, or for anything
+ * but an array of at most one dimension.
+ */
+static bool
+array_open(struct array *a, PGresult *res, int r, int col)
+{
+	long long ndim;
+
+	if (PQgetisnull(res, r, col))
+		return false;
+	a->p = (const unsigned char *)PQgetvalue(res, r, col);
+	a->end = a->p + PQgetlength(res, r, col);
+	if (a->end - a->p < 12 || (ndim = be_int(a->p, 4)) < 0 || ndim > 1 ||
+	    a->end - a->p < 12 + 8 * ndim)
+		return false;
+	a->p += 12 + 8 * ndim;
+	return true;
+}
+
+/* The next element (NULL: none left, or malformed) and its length. */
+static const unsigned char *
+array_next(struct array *a, size_t *len)
+{
+	const unsigned char *e;
+	long long n;
+
+	if (a->end - a->p < 4 || (n = be_int(a->p, 4)) < 0 ||
+	    n > a->end - a->p - 4)
+		return NULL;
+	e = a->p + 4;
+	a->p = e + n;
+	*len = (size_t)n;
+	return e;
 }
 
 /*
@@ -243,47 +318,109 @@ row_of_chart(PGresult *res, int r, int col, const struct chart_key *key,
 }
 
 /*
- * The commit of W a row is of: by its sha (in bysha), or by a time only
- * that commit of W has (in bytime, sorted).  A series' rows come newest
- * first, so the entry before the last one found is tried before a search.
+ * The index in W of the commit at time t, if only that commit of W has
+ * it, else -1.  A series' values come newest first, so the entry before
+ * the last one found is tried before a search.
  */
-static const struct window_commit *
-row_commit(struct chart_reads *r, const char *key, bool bysha)
+static long long
+time_commit(struct chart_reads *r, long long t)
 {
-	struct window_commit probe = { key, 0 };
-	const struct window_commit *hit;
+	size_t lo = 0, hi = r->nbytime, mid;
 
-	if (!bysha && r->near > 0 && r->near <= r->nbytime &&
-	    strcmp(r->bytime[r->near - 1].key, key) == 0)
-		hit = &r->bytime[r->near - 1];
-	else
-		hit = bsearch(&probe, bysha ? r->bysha : r->bytime, bysha ?
-		    (size_t)PQntuples(r->win) : r->nbytime, sizeof(probe),
-		    cmp_window);
-	if (hit != NULL && !bysha)
-		r->near = (size_t)(hit - r->bytime);
-	return hit;
+	if (r->near > 0 && r->near <= r->nbytime &&
+	    r->bytime[r->near - 1].t == t)
+		return (long long)r->bytime[--r->near].index;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r->bytime[mid].t < t)
+			lo = mid + 1;
+		else if (r->bytime[mid].t > t)
+			hi = mid;
+		else {
+			r->near = mid;
+			return (long long)r->bytime[mid].index;
+		}
+	}
+	return -1;
+}
+
+/* The index in W of the commit whose sha is the len bytes at sha, or -1. */
+static long long
+sha_commit(struct chart_reads *r, const unsigned char *sha, size_t len)
+{
+	size_t lo = 0, hi = (size_t)PQntuples(r->win), mid;
+	const char *key;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		key = r->bysha[mid].key;
+		if ((c = strncmp(key, (const char *)sha, len)) == 0)
+			c = key[len] != '\0';
+		if (c < 0)
+			lo = mid + 1;
+		else if (c > 0)
+			hi = mid;
+		else
+			return (long long)r->bysha[mid].index;
+	}
+	return -1;
+}
+
+/*
+ * The values of one series (row of the cursor) into its slots of the
+ * chart's window, the newest n commits of W: a value comes with its
+ * commit's time, which only that commit of W has, or with its commit's
+ * sha; a value of another commit (older, or at a time shared with one
+ * cut from W) is dropped.  The series is added to names at its first
+ * value in the window.  -1: out of memory; -2: a malformed array.
+ */
+static int
+take_series(struct chart_reads *r, PGresult *res, int row, int ncol,
+    const int tagcol[NTAGS], size_t n, struct names *names)
+{
+	struct array at, values;
+	struct series *series = NULL;
+	const unsigned char *e, *v;
+	size_t len, vlen;
+	long long w;
+	int pair;
+
+	/* Times and their values, then shas and theirs. */
+	for (pair = 0; pair < 2; pair++) {
+		if (!array_open(&at, res, row, ncol + 1 + 2 * pair))
+			continue;
+		if (!array_open(&values, res, row, ncol + 2 + 2 * pair))
+			return -2;
+		while ((e = array_next(&at, &len)) != NULL) {
+			if ((v = array_next(&values, &vlen)) == NULL ||
+			    vlen != 8 || (pair == 0 && len != 8))
+				return -2;
+			w = pair == 0 ? time_commit(r, be_int(e, 8)) :
+			    sha_commit(r, e, len);
+			if (w < 0 || (size_t)w >= n)
+				continue;
+			if (series == NULL && (series = names_intern(names,
+			    res, row, ncol, tagcol, n)) == NULL)
+				return -1;
+			series->value[n - 1 - (size_t)w] = be_int(v, 8);
+		}
+	}
+	return 0;
 }
 
 /*
  * The values of key's chart: the cursor's rows while they are the
- * chart's, each in its series' slot for its commit in the chart's window,
- * the newest n commits of W: a row comes with its commit's sha, or with a
- * time only that commit of W has; a row of another commit (older, or at a
- * time shared with one cut from W) is dropped.
+ * chart's, a series each (take_series()).
  */
 static int
 take_values(struct chart_reads *r, const struct chart_key *key, size_t n,
     struct names *names, struct api_error *err)
 {
-	const struct window_commit *hit;
 	size_t ncol = key->kind->ndims - r->pinned;
-	struct series *series;
-	int row, got, tagcol[NTAGS];
-	PGresult *res;
-	bool bysha;
+	int got, rc, tagcol[NTAGS];
 
-	(void)tag_columns_of(key->kind, (int)ncol + 4, tagcol);
+	(void)tag_columns_of(key->kind, (int)ncol + 5, tagcol);
 	while (r->values_open) {
 		if (!r->pending) {
 			if ((got = db_cursor_next(&r->values, err)) == -1)
@@ -294,21 +431,18 @@ take_values(struct chart_reads *r, const struct chart_key *key, size_t n,
 			}
 			r->pending = true;
 		}
-		res = r->values.batch;
-		row = r->values.row;
-		if (!row_of_chart(res, row, 0, key, r->pinned))
+		if (!row_of_chart(r->values.batch, r->values.row, 0, key,
+		    r->pinned))
 			break;		/* the next chart's */
 		r->pending = false;
-		bysha = !PQgetisnull(res, row, (int)ncol + 2);
-		hit = row_commit(r, PQgetvalue(res, row, (int)ncol +
-		    (bysha ? 2 : 1)), bysha);
-		if (hit == NULL || hit->index >= n)
-			continue;
-		if ((series = names_intern(names, res, row, (int)ncol,
-		    tagcol, n)) == NULL)
+		if ((rc = take_series(r, r->values.batch, r->values.row,
+		    (int)ncol, tagcol, n, names)) == -1)
 			return api_error_oom(err);
-		series->value[n - 1 - hit->index] = strtoll(PQgetvalue(res,
-		    row, (int)ncol + 3), NULL, 10);
+		if (rc == -2) {
+			api_error_set(err, 500, "internal", "values: not an "
+			    "array of bigint");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -497,13 +631,14 @@ window_index(struct chart_reads *r, struct strbuf *tied, const char **list,
 		    ts) == 0; j++)
 			;
 		if (j - i == 1 && (j < n || at_oldest == 1)) {
-			r->bytime[r->nbytime].key = ts;
+			r->bytime[r->nbytime].t = strtoll(PQgetvalue(r->win,
+			    (int)i, 7), NULL, 10);
 			r->bytime[r->nbytime++].index = i;
 		} else
 			sb_printf(tied, "%s\"%s\"", ntied++ ? "," : "", ts);
 	}
 	sb_str(tied, "}");
-	qsort(r->bytime, r->nbytime, sizeof(*r->bytime), cmp_window);
+	qsort(r->bytime, r->nbytime, sizeof(*r->bytime), cmp_time);
 	*list = ntied > 0 ? tied->data : NULL;
 	return tied->failed ? api_error_oom(err) : 0;
 }
@@ -573,7 +708,7 @@ chart_reads_open(struct db *db, const struct chart_key *key, size_t pinned,
 		if (window_index(r, &tied, &tied_list, err) == -1 ||
 		    chart_sql_values(&r->values, db, key, pinned,
 		    PQgetvalue(r->win, w - 1, 5), tied_list, window == 0,
-		    err) == -1)
+		    w < VALUES_PER_BATCH ? VALUES_PER_BATCH / w : 1, err) == -1)
 			goto out;
 		r->values_open = true;
 	}
