@@ -41,11 +41,9 @@ struct series {
 	long long *value;
 };
 
-/* The series of one chart, and the one the last row was of. */
 struct names {
 	struct series **s;
 	size_t n, cap;
-	size_t last;
 };
 
 /* A commit of W by its sha ... */
@@ -133,7 +131,10 @@ array_open(struct array *a, PGresult *res, int r, int col)
 	return true;
 }
 
-/* The next element (NULL: none left, or malformed) and its length. */
+/*
+ * The next element and its length; NULL when none is left, or at a NULL
+ * element or a malformed one (then a->p is not at a->end).
+ */
 static const unsigned char *
 array_next(struct array *a, size_t *len)
 {
@@ -218,9 +219,8 @@ names_free(struct names *n)
 
 /*
  * The series named in row r of res (column col; its tags in tagcol[],
- * -1 for none), added to n with ncommits empty values if new; the rows of
- * a series come together, so the last row's is tried first.  Its address
- * stays the same until n is freed; NULL: out of memory.
+ * -1 for none), added to n with ncommits empty values if new.  Its
+ * address stays the same until n is freed; NULL: out of memory.
  */
 static struct series *
 names_intern(struct names *n, PGresult *res, int r, int col,
@@ -230,11 +230,9 @@ names_intern(struct names *n, PGresult *res, int r, int col,
 	struct series **p, *s;
 	size_t i, t;
 
-	if (n->n > 0 && strcmp(n->s[n->last]->name, name) == 0)
-		return n->s[n->last];
 	for (i = 0; i < n->n; i++)
 		if (strcmp(n->s[i]->name, name) == 0)
-			return n->s[n->last = i];
+			return n->s[i];
 	if (n->n == n->cap) {
 		if ((p = realloc(n->s, (n->cap ? n->cap * 2 : 8) *
 		    sizeof(struct series *))) == NULL)
@@ -256,7 +254,6 @@ names_intern(struct names *n, PGresult *res, int r, int col,
 			series_free(s);
 			return NULL;
 		}
-	n->last = n->n;
 	return n->s[n->n++] = s;
 }
 
@@ -405,6 +402,8 @@ take_series(struct chart_reads *r, PGresult *res, int row, int ncol,
 				return -1;
 			series->value[n - 1 - (size_t)w] = be_int(v, 8);
 		}
+		if (at.p != at.end || values.p != values.end)
+			return -2;
 	}
 	return 0;
 }
