@@ -494,7 +494,7 @@ write_series(struct jw *jw, struct chart_reads *r,
 		return -1;
 	}
 	if (names.n > 1)
-		qsort(names.s, names.n, sizeof(*names.s), cmp_series);
+		qsort(names.s, names.n, sizeof(struct series *), cmp_series);
 	jw_key(jw, "series");
 	jw_object(jw);
 	for (i = 0; i < names.n && !jw->failed; i++) {
