@@ -20,11 +20,13 @@ dim_sql_type(enum dim_type t)
 /*
  * "dataset = $1::text AND dataset_variant IS NULL AND ..." over the first n
  * dimensions: IS NULL rather than IS NOT DISTINCT FROM, which no index
- * serves.
+ * serves.  On a series table (series), in the terms of its key index
+ * (query_series_key_idx: text as "C", a nullable column as whether it is
+ * null and its value or ''), which these equal: else it is read whole.
  */
 static void
 key_conditions(struct strbuf *sql, const struct chart_key *key, size_t n,
-    const char *alias, const char **params, int *nparams)
+    const char *alias, bool series, const char **params, int *nparams)
 {
 	const struct dim *d;
 	size_t i;
@@ -32,12 +34,23 @@ key_conditions(struct strbuf *sql, const struct chart_key *key, size_t n,
 	sb_str(sql, "true");
 	for (i = 0; i < n; i++) {
 		d = &key->kind->dims[i];
-		sb_printf(sql, " AND %s%s", alias, d->column);
 		if (key->values[i].null) {
-			sb_str(sql, " IS NULL");
+			sb_printf(sql, " AND %s%s IS NULL", alias, d->column);
+			if (series)
+				sb_printf(sql, " AND (COALESCE(%s%s, '') "
+				    "COLLATE \"C\") = ''", alias, d->column);
 			continue;
 		}
 		params[(*nparams)++] = key->values[i].text;
+		if (series && d->type == DIM_STR_OPT)
+			sb_printf(sql, " AND %s%s IS NOT NULL AND "
+			    "(COALESCE(%s%s, '') COLLATE \"C\")", alias,
+			    d->column, alias, d->column);
+		else if (series && d->type == DIM_STR)
+			sb_printf(sql, " AND (%s%s COLLATE \"C\")", alias,
+			    d->column);
+		else
+			sb_printf(sql, " AND %s%s", alias, d->column);
 		sb_printf(sql, " = $%d::%s", *nparams, dim_sql_type(d->type));
 	}
 }
@@ -153,7 +166,8 @@ chart_sql_keys(struct db *db, const struct chart_key *key, size_t pinned,
 	int nparams = 0;
 	size_t i;
 
-	key_conditions(&where, key, pinned, "m.", params, &nparams);
+	key_conditions(&where, key, pinned, "m.", kind->series_table != NULL,
+	    params, &nparams);
 	if (kind->series_table != NULL) {
 		sb_str(&sql, "SELECT ");
 		dim_list(&sql, kind, pinned, depth, "m.", ", ");
@@ -232,7 +246,8 @@ chart_sql_earliest(struct db *db, const struct chart_key *key,
 	PGresult *res = NULL;
 	int nparams = 0;
 
-	key_conditions(&where, key, pinned, "m.", params, &nparams);
+	key_conditions(&where, key, pinned, "m.", kind->series_table != NULL,
+	    params, &nparams);
 	sb_str(&sql, "SELECT ");
 	dim_list(&sql, kind, pinned, kind->ndims, "m.", ", ");
 	if (kind->series_table != NULL)
@@ -337,10 +352,10 @@ chart_sql_values(struct db_cursor *c, struct db *db,
 	int nparams = 0, since_param, rc = -1;
 	size_t i;
 
-	key_conditions(&where, key, pinned, "m.", params, &nparams);
+	key_conditions(&where, key, pinned, "m.", false, params, &nparams);
 	/* The same pins with the same $n, on the series table. */
 	nparams = 0;
-	key_conditions(&swhere, key, pinned, "s.", params, &nparams);
+	key_conditions(&swhere, key, pinned, "s.", true, params, &nparams);
 	since_param = nparams + 1;
 	params[nparams++] = since;
 	params[nparams++] = tied != NULL ? tied : "{}";
