@@ -420,19 +420,16 @@ chart_sql_window(struct db *db, const char *since, long long window,
     struct api_error *err)
 {
 	static const char sql[] =
-	    "WITH w AS (SELECT * FROM commits WHERE timestamp >= $1 "
-	    "ORDER BY timestamp DESC, commit_sha DESC LIMIT $2) "
 	    "SELECT (SELECT count(*) FROM commits WHERE timestamp >= $1), "
 	    "w.commit_sha, to_char(w.timestamp AT TIME ZONE 'UTC', "
 	    "'YYYY-MM-DD HH24:MI:SS\"+00\"'), COALESCE(w.message, ''), w.url, "
-	    "w.timestamp, (SELECT count(*) FROM commits WHERE timestamp = "
-	    "(SELECT min(timestamp) FROM w)), ((extract(epoch FROM w.timestamp) "
-	    "- 946684800) * 1000000)::bigint FROM w "
-	    "ORDER BY w.timestamp DESC, w.commit_sha DESC";
+	    "w.timestamp, ((extract(epoch FROM w.timestamp) - 946684800) * "
+	    "1000000)::bigint FROM (SELECT * FROM commits WHERE timestamp >= $1 "
+	    "ORDER BY timestamp DESC, commit_sha DESC LIMIT $2) w";
 	const char *params[2];
 	char limit[32];
 
-	snprintf(limit, sizeof(limit), "%lld", window);
+	snprintf(limit, sizeof(limit), "%lld", window + 1);
 	params[0] = since;
 	params[1] = window > 0 ? limit : NULL;
 	return db_read_query(db, sql, 2, params, err);

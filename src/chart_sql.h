@@ -30,11 +30,12 @@ PGresult	*chart_sql_earliest(struct db *, const struct chart_key *,
 		    size_t pinned, struct api_error *);
 /*
  * The window: the newest `window` commits (0: all) from `since` on,
- * newest first, as (count of all commits from since, sha, timestamp as
- * the reference read service writes it ("2026-06-18 11:59:00+00": UTC,
- * the fraction cut), message ('' for none), url, timestamp, the number
- * of commits, in W or not, at the time of W's oldest, timestamp in
- * microseconds from 2000-01-01 UTC: a timestamptz in binary).
+ * newest first, and then the newest commit that cuts (if window is not
+ * all and there is one), as (count of all commits from since, sha,
+ * timestamp as the reference read service writes it ("2026-06-18
+ * 11:59:00+00": UTC, the fraction cut), message ('' for none), url,
+ * timestamp, timestamp in microseconds from 2000-01-01 UTC: a timestamptz
+ * in binary).
  */
 PGresult	*chart_sql_window(struct db *, const char *since,
 		    long long window, struct api_error *);

@@ -66,7 +66,8 @@ struct window_time {
  */
 struct chart_reads {
 	PGresult *earliest;	/* a row per chart */
-	PGresult *win;		/* W */
+	PGresult *win;		/* W, and the commit after it if any */
+	size_t nwin;		/* W's size */
 	PGresult *totals;	/* per chart_reads.later, in that order */
 	struct window_commit *bysha;	/* every commit of W */
 	struct window_time *bytime;	/* those whose time is W's alone */
@@ -345,7 +346,7 @@ time_commit(struct chart_reads *r, long long t)
 static long long
 sha_commit(struct chart_reads *r, const unsigned char *sha, size_t len)
 {
-	size_t lo = 0, hi = (size_t)PQntuples(r->win), mid;
+	size_t lo = 0, hi = r->nwin, mid;
 	const char *key;
 	int c;
 
@@ -604,14 +605,14 @@ chart_start(struct chart_reads *r, const struct chart_key *chart, int *row)
  * How rows find their commit in W (newest first, so equal times are
  * adjacent): by time, where W has the one commit of that time; by sha,
  * for the times in *tied (NULL: none): those two commits of W share, and
- * W's oldest if a commit cut from W shares it.
+ * W's oldest if the newest commit cut from W (the row after W) shares it.
  */
 static int
 window_index(struct chart_reads *r, struct strbuf *tied, const char **list,
     struct api_error *err)
 {
-	size_t n = (size_t)PQntuples(r->win), i, j, ntied = 0;
-	long long at_oldest;
+	size_t n = r->nwin, i, j, ntied = 0;
+	bool cut_shares;
 	const char *ts;
 
 	if ((r->bysha = calloc(n, sizeof(*r->bysha))) == NULL ||
@@ -622,16 +623,18 @@ window_index(struct chart_reads *r, struct strbuf *tied, const char **list,
 		r->bysha[i].index = i;
 	}
 	qsort(r->bysha, n, sizeof(*r->bysha), cmp_window);
-	at_oldest = strtoll(PQgetvalue(r->win, (int)n - 1, 6), NULL, 10);
+	cut_shares = (size_t)PQntuples(r->win) > n &&
+	    strcmp(PQgetvalue(r->win, (int)n, 5), PQgetvalue(r->win,
+	    (int)n - 1, 5)) == 0;
 	sb_str(tied, "{");
 	for (i = 0; i < n; i = j) {
 		ts = PQgetvalue(r->win, (int)i, 5);
 		for (j = i + 1; j < n && strcmp(PQgetvalue(r->win, (int)j, 5),
 		    ts) == 0; j++)
 			;
-		if (j - i == 1 && (j < n || at_oldest == 1)) {
+		if (j - i == 1 && (j < n || !cut_shares)) {
 			r->bytime[r->nbytime].t = strtoll(PQgetvalue(r->win,
-			    (int)i, 7), NULL, 10);
+			    (int)i, 6), NULL, 10);
 			r->bytime[r->nbytime++].index = i;
 		} else
 			sb_printf(tied, "%s\"%s\"", ntied++ ? "," : "", ts);
@@ -680,6 +683,9 @@ chart_reads_open(struct db *db, const struct chart_key *key, size_t pinned,
 	if ((r->win = chart_sql_window(db, since, window, err)) == NULL)
 		goto out;
 	w = PQntuples(r->win);
+	if (window > 0 && w > window)
+		w = (int)window;
+	r->nwin = (size_t)w;
 	sb_str(&later, "{");
 	for (i = 0; i < ncharts; i++) {
 		totals[i] = w > 0 ? strtoll(PQgetvalue(r->win, 0, 0), NULL,
