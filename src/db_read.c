@@ -24,21 +24,7 @@ db_read_begin(struct db *db, long long timeout_ms, struct api_error *err)
 	if ((res = db_run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	    0, NULL, err)) == NULL)
 		return -1;
-	PQclear(res);
-	/*
-	 * Timestamps read as the contract shows them: 2026-06-18 11:59:00+00.
-	 * No JIT: the recursive walks' row estimates are huge, so their cost
-	 * passes jit_above_cost, and compiling them takes seconds for a read
-	 * that runs in milliseconds.  No Memoize: the reads' nested loops
-	 * never probe the same series twice, so it only costs.
-	 */
-	if ((res = db_read_query(db, "SELECT set_config('TimeZone', 'UTC', "
-	    "true), set_config('DateStyle', 'ISO, YMD', true), "
-	    "set_config('jit', 'off', true), "
-	    "set_config('enable_memoize', 'off', true)", 0, NULL, err)) == NULL) {
-		db_read_end(db);
-		return -1;
-	}
+	/* Its settings are the session's (db_setup.c). */
 	PQclear(res);
 	return 0;
 }
