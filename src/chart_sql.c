@@ -20,11 +20,13 @@ dim_sql_type(enum dim_type t)
 /*
  * "dataset = $1::text AND dataset_variant IS NULL AND ..." over the first n
  * dimensions: IS NULL rather than IS NOT DISTINCT FROM, which no index
- * serves.
+ * serves.  On a series table (series), in the terms of its key index
+ * (query_series_key_idx: text as "C", a nullable column as whether it is
+ * null and its value or ''), which these equal: else it is read whole.
  */
 static void
 key_conditions(struct strbuf *sql, const struct chart_key *key, size_t n,
-    const char *alias, const char **params, int *nparams)
+    const char *alias, bool series, const char **params, int *nparams)
 {
 	const struct dim *d;
 	size_t i;
@@ -32,12 +34,23 @@ key_conditions(struct strbuf *sql, const struct chart_key *key, size_t n,
 	sb_str(sql, "true");
 	for (i = 0; i < n; i++) {
 		d = &key->kind->dims[i];
-		sb_printf(sql, " AND %s%s", alias, d->column);
 		if (key->values[i].null) {
-			sb_str(sql, " IS NULL");
+			sb_printf(sql, " AND %s%s IS NULL", alias, d->column);
+			if (series)
+				sb_printf(sql, " AND (COALESCE(%s%s, '') "
+				    "COLLATE \"C\") = ''", alias, d->column);
 			continue;
 		}
 		params[(*nparams)++] = key->values[i].text;
+		if (series && d->type == DIM_STR_OPT)
+			sb_printf(sql, " AND %s%s IS NOT NULL AND "
+			    "(COALESCE(%s%s, '') COLLATE \"C\")", alias,
+			    d->column, alias, d->column);
+		else if (series && d->type == DIM_STR)
+			sb_printf(sql, " AND (%s%s COLLATE \"C\")", alias,
+			    d->column);
+		else
+			sb_printf(sql, " AND %s%s", alias, d->column);
 		sb_printf(sql, " = $%d::%s", *nparams, dim_sql_type(d->type));
 	}
 }
@@ -153,7 +166,8 @@ chart_sql_keys(struct db *db, const struct chart_key *key, size_t pinned,
 	int nparams = 0;
 	size_t i;
 
-	key_conditions(&where, key, pinned, "m.", params, &nparams);
+	key_conditions(&where, key, pinned, "m.", kind->series_table != NULL,
+	    params, &nparams);
 	if (kind->series_table != NULL) {
 		sb_str(&sql, "SELECT ");
 		dim_list(&sql, kind, pinned, depth, "m.", ", ");
@@ -232,7 +246,8 @@ chart_sql_earliest(struct db *db, const struct chart_key *key,
 	PGresult *res = NULL;
 	int nparams = 0;
 
-	key_conditions(&where, key, pinned, "m.", params, &nparams);
+	key_conditions(&where, key, pinned, "m.", kind->series_table != NULL,
+	    params, &nparams);
 	sb_str(&sql, "SELECT ");
 	dim_list(&sql, kind, pinned, kind->ndims, "m.", ", ");
 	if (kind->series_table != NULL)
@@ -268,38 +283,59 @@ chart_sql_totals(struct db *db, const char *since, struct api_error *err)
 }
 
 /*
- * One series' rows (s) from $since on, in two parts: those at a
- * timestamp no two commits that matter share, from the index alone
- * (timestamp and value, no commit sha: no heap fetch per row), and those
- * at a timestamp of $tied, or (if $all) without one, with their commit's
- * sha.
+ * " AND m.dim = s.dim ..." for the dimensions from pinned on and the
+ * series columns: the rows of series s; and (order) the whole index
+ * prefix, so that the planner keeps to the index.
+ */
+static void
+series_pins(struct strbuf *on, struct strbuf *order,
+    const struct chart_kind *kind, size_t pinned)
+{
+	const char *const *sc;
+
+	pin_dims(on, kind, pinned, kind->ndims, "s.");
+	for (sc = kind->series_columns; *sc != NULL; sc++)
+		sb_printf(on, " AND m.%s = s.%s", *sc, *sc);
+	dim_list(order, kind, 0, kind->ndims, "m.", ", ");
+	for (sc = kind->series_columns; *sc != NULL; sc++)
+		sb_printf(order, ", m.%s", *sc);
+}
+
+/*
+ * The values of one series (s) from $since on, as two arrays in one
+ * LATERAL: those at a timestamp no two commits that matter share, with
+ * their times, from the index alone (no commit sha: no heap fetch per
+ * row), newest first; and, unless tied is 0, those at a timestamp of
+ * $tied, or (if $all) without one, with their commits' shas: an index
+ * probe per series and tied timestamp, which a window without ties does
+ * without.
  */
 static void
 series_rows_sql(struct strbuf *sql, const struct chart_kind *kind,
     size_t pinned, const char *where, int since, int tied, int all)
 {
-	const char *const *sc;
 	struct strbuf on = { 0 }, order = { 0 };
 
-	pin_dims(&on, kind, pinned, kind->ndims, "s.");
-	for (sc = kind->series_columns; *sc != NULL; sc++)
-		sb_printf(&on, " AND m.%s = s.%s", *sc, *sc);
-	/* The whole index prefix, so that the planner keeps to the index. */
-	dim_list(&order, kind, 0, kind->ndims, "m.", ", ");
-	for (sc = kind->series_columns; *sc != NULL; sc++)
-		sb_printf(&order, ", m.%s", *sc);
+	series_pins(&on, &order, kind, pinned);
 	if (on.failed || order.failed)
 		sql->failed = true;
-	sb_printf(sql, "((SELECT m.commit_timestamp AS ts, NULL::text AS sha, "
-	    "m.%s AS value FROM %s m WHERE %s%s AND m.commit_timestamp >= "
-	    "$%d::timestamptz AND m.commit_timestamp <> ALL ($%d::timestamptz[]) "
-	    "ORDER BY %s, m.commit_timestamp DESC) UNION ALL "
-	    "(SELECT m.commit_timestamp, m.commit_sha, m.%s FROM %s m "
-	    "WHERE %s%s AND (m.commit_timestamp = ANY ($%d::timestamptz[]) OR "
-	    "($%d::boolean AND m.commit_timestamp IS NULL))))",
-	    kind->value_column, kind->record->table, where, on.data, since,
-	    tied, order.data, kind->value_column, kind->record->table, where,
-	    on.data, tied, all);
+	sb_printf(sql, " CROSS JOIN LATERAL (SELECT array_agg(t.ts) AS ts, "
+	    "array_agg(t.value) AS value FROM (SELECT m.commit_timestamp AS "
+	    "ts, m.%s AS value FROM %s m WHERE %s%s AND m.commit_timestamp >= "
+	    "$%d::timestamptz", kind->value_column, kind->record->table, where,
+	    on.data, since);
+	if (tied != 0)
+		sb_printf(sql, " AND m.commit_timestamp <> ALL "
+		    "($%d::timestamptz[])", tied);
+	sb_printf(sql, " ORDER BY %s, m.commit_timestamp DESC) t) t",
+	    order.data);
+	if (tied != 0)
+		sb_printf(sql, " CROSS JOIN LATERAL (SELECT "
+		    "array_agg(m.commit_sha) AS sha, array_agg(m.%s) AS value "
+		    "FROM %s m WHERE %s%s AND (m.commit_timestamp = ANY "
+		    "($%d::timestamptz[]) OR ($%d::boolean AND "
+		    "m.commit_timestamp IS NULL))) y", kind->value_column,
+		    kind->record->table, where, on.data, tied, all);
 	sb_free(&on);
 	sb_free(&order);
 }
@@ -307,31 +343,38 @@ series_rows_sql(struct strbuf *sql, const struct chart_kind *kind,
 int
 chart_sql_values(struct db_cursor *c, struct db *db,
     const struct chart_key *key, size_t pinned, const char *since,
-    const char *tied, bool all, struct api_error *err)
+    const char *tied, bool all, int batch, struct api_error *err)
 {
 	const struct chart_kind *kind = key->kind;
 	const char *params[CHART_MAX_DIMS + 3], *const *sc;
 	struct strbuf sql = { 0 }, where = { 0 }, swhere = { 0 };
 	const char *a = kind->series_table != NULL ? "s." : "m.";
-	int nparams = 0, rc = -1;
+	int nparams = 0, since_param, rc = -1;
+	size_t i;
 
-	key_conditions(&where, key, pinned, "m.", params, &nparams);
+	key_conditions(&where, key, pinned, "m.", false, params, &nparams);
 	/* The same pins with the same $n, on the series table. */
 	nparams = 0;
-	key_conditions(&swhere, key, pinned, "s.", params, &nparams);
+	key_conditions(&swhere, key, pinned, "s.", true, params, &nparams);
+	since_param = nparams + 1;
 	params[nparams++] = since;
-	params[nparams++] = tied;
+	params[nparams++] = tied != NULL ? tied : "{}";
 	params[nparams++] = all ? "true" : "false";
+	/* Binary rows: the dimensions as the text they are compared as. */
 	sb_str(&sql, "SELECT ");
-	dim_list(&sql, kind, pinned, kind->ndims, a, ", ");
-	sb_str(&sql, pinned < kind->ndims ? ", " : "");
+	for (i = pinned; i < kind->ndims; i++)
+		sb_printf(&sql, "%s%s::text, ", a, kind->dims[i].column);
 	if (kind->series_table != NULL) {
 		/*
 		 * Series by series, each one range of the kind's series
 		 * index from the window's oldest commit on: never the rows
 		 * of the charts before it.  A series' name is made once.
 		 */
-		sb_str(&sql, "s.bi_name, v.ts, v.sha, v.value");
+		if (tied == NULL && !all)
+			nparams -= 2;	/* neither $tied nor $all */
+		sb_printf(&sql, "s.bi_name, t.ts, t.value, %s",
+		    nparams > since_param ? "y.sha, y.value" :
+		    "NULL::text[], NULL::bigint[]");
 		for (sc = kind->series_columns; *sc != NULL; sc++)
 			sb_printf(&sql, ", s.%s", *sc);
 		sb_str(&sql, " FROM (SELECT *, ");
@@ -339,28 +382,33 @@ chart_sql_values(struct db_cursor *c, struct db *db,
 		sb_printf(&sql, " AS bi_name FROM %s s WHERE %s",
 		    kind->series_table, swhere.data);
 		api_order(&sql, kind, pinned, kind->ndims, "s.");
-		sb_str(&sql, ") s CROSS JOIN LATERAL ");
-		series_rows_sql(&sql, kind, pinned, where.data, nparams - 2,
-		    nparams - 1, nparams);
-		sb_str(&sql, " v");
+		sb_str(&sql, ") s");
+		series_rows_sql(&sql, kind, pinned, where.data, since_param,
+		    nparams > since_param ? since_param + 1 : 0,
+		    since_param + 2);
 	} else {
+		/* Every row has its sha: tied and all are not needed. */
 		series_name_sql(&sql, kind, "m.");
-		sb_printf(&sql, ", %s, m.commit_sha, m.%s", row_time(kind),
+		sb_printf(&sql, ", NULL::timestamptz[], NULL::bigint[], "
+		    "array_agg(m.commit_sha), array_agg(m.%s)",
 		    kind->value_column);
 		for (sc = kind->series_columns; *sc != NULL; sc++)
 			sb_printf(&sql, ", m.%s", *sc);
-		/* Every row has its sha: tied and all are not needed. */
 		sb_printf(&sql, " FROM %s m%s WHERE %s AND %s >= $%d::timestamptz "
-		    "AND $%d::text IS NOT NULL AND $%d::boolean IS NOT NULL",
-		    kind->record->table, row_time_join(kind), where.data,
-		    row_time(kind), nparams - 2, nparams - 1, nparams);
+		    "AND $%d::text IS NOT NULL AND $%d::boolean IS NOT NULL "
+		    "GROUP BY ", kind->record->table, row_time_join(kind),
+		    where.data, row_time(kind), since_param, since_param + 1,
+		    since_param + 2);
+		dim_list(&sql, kind, 0, kind->ndims, "m.", ", ");
+		for (sc = kind->series_columns; *sc != NULL; sc++)
+			sb_printf(&sql, ", m.%s", *sc);
 	}
 	api_order(&sql, kind, pinned, kind->ndims, a);
 	if (sql.failed || where.failed || swhere.failed)
 		api_error_oom(err);
 	else
 		rc = db_cursor_open(c, db, sql.data, nparams, params,
-		    pinned < kind->ndims, err);
+		    pinned < kind->ndims ? batch : 0, err);
 	sb_free(&sql);
 	sb_free(&where);
 	sb_free(&swhere);
@@ -375,12 +423,13 @@ chart_sql_window(struct db *db, const char *since, long long window,
 	    "SELECT (SELECT count(*) FROM commits WHERE timestamp >= $1), "
 	    "w.commit_sha, to_char(w.timestamp AT TIME ZONE 'UTC', "
 	    "'YYYY-MM-DD HH24:MI:SS\"+00\"'), COALESCE(w.message, ''), w.url, "
-	    "w.timestamp FROM (SELECT * FROM commits WHERE timestamp >= $1 "
+	    "w.timestamp, ((extract(epoch FROM w.timestamp) - 946684800) * "
+	    "1000000)::bigint FROM (SELECT * FROM commits WHERE timestamp >= $1 "
 	    "ORDER BY timestamp DESC, commit_sha DESC LIMIT $2) w";
 	const char *params[2];
 	char limit[32];
 
-	snprintf(limit, sizeof(limit), "%lld", window);
+	snprintf(limit, sizeof(limit), "%lld", window + 1);
 	params[0] = since;
 	params[1] = window > 0 ? limit : NULL;
 	return db_read_query(db, sql, 2, params, err);

@@ -30,9 +30,12 @@ PGresult	*chart_sql_earliest(struct db *, const struct chart_key *,
 		    size_t pinned, struct api_error *);
 /*
  * The window: the newest `window` commits (0: all) from `since` on,
- * newest first, as (count of all commits from since, sha, timestamp as
- * the reference read service writes it ("2026-06-18 11:59:00+00": UTC,
- * the fraction cut), message ('' for none), url, timestamp).
+ * newest first, and then the newest commit that cuts (if window is not
+ * all and there is one), as (count of all commits from since, sha,
+ * timestamp as the reference read service writes it ("2026-06-18
+ * 11:59:00+00": UTC, the fraction cut), message ('' for none), url,
+ * timestamp, timestamp in microseconds from 2000-01-01 UTC: a timestamptz
+ * in binary).
  */
 PGresult	*chart_sql_window(struct db *, const char *since,
 		    long long window, struct api_error *);
@@ -43,21 +46,23 @@ PGresult	*chart_sql_window(struct db *, const char *since,
 PGresult	*chart_sql_totals(struct db *, const char *since,
 		    struct api_error *);
 /*
- * The rows from `since` on of the charts under key's first `pinned`
- * values, chart after chart in chart_sql_keys()' order, through cursor
- * c: (the values of the chart's dimensions pinned..ndims-1, series name,
- * commit time as text, commit sha or NULL, value as text, then each of
- * the kind's series columns); within a chart in no order.  A kind with a
- * series table is read series by series, one index range each, and its
- * rows come without their commit's sha (the index has none; the time
- * tells the commit) unless their time is one of tied (a Postgres array of
- * timestamps, "{...}"); with all, its rows without a commit_timestamp
- * come too, with their sha (the reference read service shows them in the
- * window "all").  A group's rows come a
- * batch at a time, a chart's at once.
+ * The values from `since` on of the charts under key's first `pinned`
+ * values, a row per series, chart after chart in chart_sql_keys()'
+ * order, through cursor c, `batch` rows at a time (a chart's at once),
+ * in binary: (the values of the chart's dimensions pinned..ndims-1 as
+ * text, series name, then two pairs of arrays: times (timestamptz[]) and
+ * values (bigint[]) of the rows known by their time, commit shas
+ * (text[]) and values of those known by their commit, each pair NULL for
+ * none; then each of the kind's series columns); within a chart in no
+ * order.  A kind with a series table is read series by series, one index
+ * range each, and its values come by time (the index has no sha), but
+ * those whose time is one of tied (a Postgres array of timestamps,
+ * "{...}"; NULL: none), which come by commit; with all, its rows without
+ * a commit_timestamp come too, by commit (the reference read service
+ * shows them in the window "all").  Another kind's come by commit.
  */
 int		chart_sql_values(struct db_cursor *, struct db *,
 		    const struct chart_key *, size_t pinned, const char *since,
-		    const char *tied, bool all, struct api_error *);
+		    const char *tied, bool all, int batch, struct api_error *);
 
 #endif

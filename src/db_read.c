@@ -11,9 +11,8 @@
 
 /* A cancelled read's answer is awaited this long before the link is cut. */
 #define CANCEL_GRACE_MS		1000
-/* Rows a cursor fetches at a time, as a number and in its FETCH. */
-#define CURSOR_BATCH		4096
-#define CURSOR_FETCH		"FETCH 4096 FROM bi_rows"
+/* Rows of a batch between two looks at what has come of the next. */
+#define CURSOR_TAKE		64
 
 int
 db_read_begin(struct db *db, long long timeout_ms, struct api_error *err)
@@ -25,21 +24,7 @@ db_read_begin(struct db *db, long long timeout_ms, struct api_error *err)
 	if ((res = db_run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	    0, NULL, err)) == NULL)
 		return -1;
-	PQclear(res);
-	/*
-	 * Timestamps read as the contract shows them: 2026-06-18 11:59:00+00.
-	 * No JIT: the recursive walks' row estimates are huge, so their cost
-	 * passes jit_above_cost, and compiling them takes seconds for a read
-	 * that runs in milliseconds.  No Memoize: the reads' nested loops
-	 * never probe the same series twice, so it only costs.
-	 */
-	if ((res = db_read_query(db, "SELECT set_config('TimeZone', 'UTC', "
-	    "true), set_config('DateStyle', 'ISO, YMD', true), "
-	    "set_config('jit', 'off', true), "
-	    "set_config('enable_memoize', 'off', true)", 0, NULL, err)) == NULL) {
-		db_read_end(db);
-		return -1;
-	}
+	/* Its settings are the session's (db_setup.c). */
 	PQclear(res);
 	return 0;
 }
@@ -163,31 +148,47 @@ prepare(struct db *db, const char *sql, int nparams, PGresult **res,
 }
 
 /*
- * A statement whose result has status want, or NULL with err filled;
- * prepared (once per connection: db_stmt.h) if prepared is true.
+ * Sends sql (prepared once per connection if prepared: db_stmt.h), its
+ * rows to come as text (format 0) or binary (1); how that went is in
+ * *sent, for read_finish().
+ */
+static void
+read_send(struct db *db, const char *sql, int nparams,
+    const char *const *params, int format, bool prepared,
+    struct db_sent *sent)
+{
+	char name[16];
+
+	sent->res = NULL;
+	sent->slot = -1;
+	sent->sent = false;
+	sent->in_time = db->read_deadline == 0 ||
+	    clock_ms() < db->read_deadline;
+	if (sent->in_time && prepared &&
+	    (sent->slot = db_stmts_find(&db->stmts, sql)) == -1)
+		sent->slot = prepare(db, sql, nparams, &sent->res,
+		    &sent->in_time);
+	if (sent->slot != -1) {
+		db_stmts_name(sent->slot, name, sizeof(name));
+		sent->sent = PQsendQueryPrepared(db->conn, name, nparams,
+		    params, NULL, NULL, format) == 1;
+	} else if (sent->in_time && sent->res == NULL && db->conn != NULL)
+		sent->sent = PQsendQueryParams(db->conn, sql, nparams, NULL,
+		    params, NULL, NULL, format) == 1;
+}
+
+/*
+ * The result of what read_send() sent, if it has status want; or NULL
+ * with err filled.
  */
 static PGresult *
-read_statement(struct db *db, const char *sql, int nparams,
-    const char *const *params, ExecStatusType want, bool prepared,
+read_finish(struct db *db, struct db_sent *sent, ExecStatusType want,
     struct api_error *err)
 {
-	PGresult *res = NULL;
-	char name[16];
-	bool in_time;
-	int slot = -1;
+	PGresult *res = sent->res;
+	bool in_time = sent->in_time;
 
-	in_time = db->read_deadline == 0 || clock_ms() < db->read_deadline;
-	if (in_time && prepared &&
-	    (slot = db_stmts_find(&db->stmts, sql)) == -1)
-		slot = prepare(db, sql, nparams, &res, &in_time);
-	if (slot != -1) {
-		db_stmts_name(slot, name, sizeof(name));
-		if (PQsendQueryPrepared(db->conn, name, nparams, params, NULL,
-		    NULL, 0) == 1)
-			res = collect(db, &in_time);
-	} else if (in_time && res == NULL && db->conn != NULL &&
-	    PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL,
-	    NULL, 0) == 1)
+	if (sent->sent)
 		res = collect(db, &in_time);
 	if (in_time && PQresultStatus(res) == want)
 		return res;
@@ -204,7 +205,7 @@ read_statement(struct db *db, const char *sql, int nparams,
 	 * migration altered a table) fails until it is prepared again: on a
 	 * new connection.
 	 */
-	if (slot != -1 && db_sqlstate_is(db, "0A000"))
+	if (sent->slot != -1 && db_sqlstate_is(db, "0A000"))
 		db_drop(db);
 	/* Gone, or over a timeout: worth a retry by the client. */
 	if (db->conn == NULL || db_lost(db) ||
@@ -213,6 +214,21 @@ read_statement(struct db *db, const char *sql, int nparams,
 		err->class = "unavailable";
 	}
 	return NULL;
+}
+
+/*
+ * A statement whose result has status want, or NULL with err filled;
+ * prepared (once per connection: db_stmt.h) if prepared is true.
+ */
+static PGresult *
+read_statement(struct db *db, const char *sql, int nparams,
+    const char *const *params, ExecStatusType want, bool prepared,
+    struct api_error *err)
+{
+	struct db_sent sent;
+
+	read_send(db, sql, nparams, params, 0, prepared, &sent);
+	return read_finish(db, &sent, want, err);
 }
 
 PGresult *
@@ -238,21 +254,25 @@ db_read_end(struct db *db)
 
 int
 db_cursor_open(struct db_cursor *c, struct db *db, const char *sql,
-    int nparams, const char *const *params, bool batched,
+    int nparams, const char *const *params, int batch,
     struct api_error *err)
 {
 	struct strbuf decl = { 0 };
+	struct db_sent sent;
 	PGresult *res;
 
 	memset(c, 0, sizeof(*c));
 	c->db = db;
-	if (!batched) {
-		c->batch = db_read_query(db, sql, nparams, params, err);
+	c->size = batch;
+	if (batch == 0) {
+		read_send(db, sql, nparams, params, 1, true, &sent);
+		c->batch = read_finish(db, &sent, PGRES_TUPLES_OK, err);
 		c->row = -1;
 		c->end = true;
 		return c->batch == NULL ? -1 : 0;
 	}
 	sb_printf(&decl, "DECLARE bi_rows NO SCROLL CURSOR FOR %s", sql);
+	snprintf(c->fetch, sizeof(c->fetch), "FETCH %d FROM bi_rows", batch);
 	if (decl.failed) {
 		sb_free(&decl);
 		return api_error_oom(err);
@@ -265,29 +285,51 @@ db_cursor_open(struct db_cursor *c, struct db *db, const char *sql,
 	return res == NULL ? -1 : 0;
 }
 
+/*
+ * The next batch is asked for as soon as one arrives, so that Postgres
+ * reads it while the caller works through this one; what has arrived of
+ * it is taken in every CURSOR_TAKE rows, so that Postgres does not wait
+ * for room in the socket.
+ */
 int
 db_cursor_next(struct db_cursor *c, struct api_error *err)
 {
-	if (c->batch != NULL && ++c->row < PQntuples(c->batch))
+	if (c->batch != NULL && ++c->row < PQntuples(c->batch)) {
+		if (c->ahead && c->row % CURSOR_TAKE == 0)
+			(void)PQconsumeInput(c->db->conn);
 		return 1;
+	}
 	PQclear(c->batch);
 	c->batch = NULL;
 	if (c->end)
 		return 0;
-	if ((c->batch = read_statement(c->db, CURSOR_FETCH, 0, NULL,
-	    PGRES_TUPLES_OK, false, err)) == NULL)
+	if (!c->ahead)
+		read_send(c->db, c->fetch, 0, NULL, 1, false, &c->sent);
+	c->ahead = false;
+	if ((c->batch = read_finish(c->db, &c->sent, PGRES_TUPLES_OK,
+	    err)) == NULL)
 		return -1;
 	c->row = 0;
-	if (PQntuples(c->batch) < CURSOR_BATCH)
+	if (PQntuples(c->batch) < c->size)
 		c->end = true;
+	else {
+		read_send(c->db, c->fetch, 0, NULL, 1, false, &c->sent);
+		c->ahead = true;
+	}
 	return PQntuples(c->batch) > 0 ? 1 : 0;
 }
 
 void
 db_cursor_free(struct db_cursor *c)
 {
+	struct api_error err;
+
 	PQclear(c->batch);
 	c->batch = NULL;
+	/* A batch asked for and not taken: read (and dropped) first. */
+	if (c->ahead && c->db->conn != NULL)
+		PQclear(read_finish(c->db, &c->sent, PGRES_TUPLES_OK, &err));
+	c->ahead = false;
 	/* In a failed transaction this fails too; the ROLLBACK ends both. */
 	if (c->declared && c->db->conn != NULL)
 		PQclear(PQexec(c->db->conn, "CLOSE bi_rows"));

@@ -21,7 +21,8 @@ commit_column(size_t i)
 
 /*
  * Everything a session needs, sent as one multi-statement query: the
- * statement timeout, a staging table per kind, and prepared statements.
+ * statement timeout, the reads' settings, a staging table per kind, and
+ * prepared statements.
  * Staging tables are temporary (no WAL) and emptied at every commit.
  */
 int
@@ -32,6 +33,18 @@ db_setup_sql(struct strbuf *b, long long timeout)
 
 	sb_reset(b);
 	sb_printf(b, "SET statement_timeout = %lld;\n", timeout);
+	/*
+	 * For the reads, once per connection rather than in every read's
+	 * transaction (a round trip each): timestamps as the contract shows
+	 * them, 2026-06-18 11:59:00+00 (writes take them with their offset,
+	 * and read none as text); no JIT, since the recursive walks' row
+	 * estimates are huge, so their cost passes jit_above_cost, and
+	 * compiling them takes seconds for a read that runs in milliseconds;
+	 * no Memoize: the reads' nested loops never probe the same series
+	 * twice, so it only costs.
+	 */
+	sb_str(b, "SET TimeZone = 'UTC';\nSET DateStyle = 'ISO, YMD';\n"
+	    "SET jit = off;\nSET enable_memoize = off;\n");
 	sb_str(b, "PREPARE bi_commit AS INSERT INTO commits (");
 	for (i = 0; i < COMMIT_NFIELDS; i++)
 		sb_printf(b, "%s%s", i ? ", " : "", commit_column(i));

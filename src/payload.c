@@ -1,4 +1,5 @@
 /* The read routes' JSON answers, written with jw_ in the read's snapshot. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,12 +11,15 @@
 #include "slug.h"
 #include "strbuf.h"
 
-/* One value of a chart: its series, commit, value. */
-struct point {
-	const struct series *series;
-	size_t commit;		/* index into the chart's window, oldest first */
-	long long value;
-};
+/*
+ * The values a group's batch of series holds, about: each series has at
+ * most one per commit of W, and a value costs some 24 bytes in a batch,
+ * against the 2 to 11 of its JSON.
+ */
+#define VALUES_PER_BATCH	8192
+
+/* A slot of a series that no row filled: null in its array. */
+#define NO_VALUE	LLONG_MIN
 
 /*
  * The series columns a series is tagged with in series_meta, in the
@@ -25,10 +29,16 @@ struct point {
 static const char *const tag_columns[] = { "engine", "format" };
 #define NTAGS	(sizeof(tag_columns) / sizeof(tag_columns[0]))
 
-/* A chart's series, each once: its name and its tags (NULL: none). */
+/*
+ * A chart's series, each once: its name, its tags (NULL: none), and its
+ * value at each commit of the chart's window, oldest first (NO_VALUE:
+ * none), which its row for that commit fills in: the array it is written
+ * as, with no sort of its rows.
+ */
 struct series {
 	char *name;
 	char *tag[NTAGS];
+	long long *value;
 };
 
 struct names {
@@ -36,10 +46,16 @@ struct names {
 	size_t n, cap;
 };
 
-/* A commit of W by its sha, or by a time no other commit of W has. */
+/* A commit of W by its sha ... */
 struct window_commit {
 	const char *key;
 	size_t index;		/* in W, newest first */
+};
+
+/* ... or by a time no other commit of W has (microseconds, as binary). */
+struct window_time {
+	long long t;
+	size_t index;
 };
 
 /*
@@ -50,14 +66,16 @@ struct window_commit {
  */
 struct chart_reads {
 	PGresult *earliest;	/* a row per chart */
-	PGresult *win;		/* W */
+	PGresult *win;		/* W, and the commit after it if any */
+	size_t nwin;		/* W's size */
 	PGresult *totals;	/* per chart_reads.later, in that order */
 	struct window_commit *bysha;	/* every commit of W */
-	struct window_commit *bytime;	/* those whose time is W's alone */
+	struct window_time *bytime;	/* those whose time is W's alone */
 	size_t nbytime;
 	struct db_cursor values;
 	bool pending;		/* values is on a row not yet taken */
 	bool values_open;
+	size_t near;		/* the bytime entry a row was last found at */
 	size_t pinned;		/* dims shared by the charts (the rows lack them) */
 };
 
@@ -66,6 +84,71 @@ cmp_window(const void *a, const void *b)
 {
 	return strcmp(((const struct window_commit *)a)->key,
 	    ((const struct window_commit *)b)->key);
+}
+
+static int
+cmp_time(const void *a, const void *b)
+{
+	long long x = ((const struct window_time *)a)->t;
+	long long y = ((const struct window_time *)b)->t;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A big-endian 32 or 64-bit integer of Postgres's binary format. */
+static long long
+be_int(const unsigned char *p, size_t n)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return n == 4 ? (long long)(int)(unsigned)v : (long long)v;
+}
+
+/* The elements of a one-dimensional array in binary format. */
+struct array {
+	const unsigned char *p, *end;
+};
+
+/*
+ * The array in row r, column col of res; false for NULL, or for anything
+ * but an array of at most one dimension.
+ */
+static bool
+array_open(struct array *a, PGresult *res, int r, int col)
+{
+	long long ndim;
+
+	if (PQgetisnull(res, r, col))
+		return false;
+	a->p = (const unsigned char *)PQgetvalue(res, r, col);
+	a->end = a->p + PQgetlength(res, r, col);
+	if (a->end - a->p < 12 || (ndim = be_int(a->p, 4)) < 0 || ndim > 1 ||
+	    a->end - a->p < 12 + 8 * ndim)
+		return false;
+	a->p += 12 + 8 * ndim;
+	return true;
+}
+
+/*
+ * The next element and its length; NULL when none is left, or at a NULL
+ * element or a malformed one (then a->p is not at a->end).
+ */
+static const unsigned char *
+array_next(struct array *a, size_t *len)
+{
+	const unsigned char *e;
+	long long n;
+
+	if (a->end - a->p < 4 || (n = be_int(a->p, 4)) < 0 ||
+	    n > a->end - a->p - 4)
+		return NULL;
+	e = a->p + 4;
+	a->p = e + n;
+	*len = (size_t)n;
+	return e;
 }
 
 /*
@@ -104,14 +187,10 @@ cmp_key(const char *a, const char *b)
 }
 
 static int
-cmp_point(const void *a, const void *b)
+cmp_series(const void *a, const void *b)
 {
-	const struct point *x = a, *y = b;
-	int c = cmp_key(x->series->name, y->series->name);
-
-	if (c != 0)
-		return c;
-	return x->commit < y->commit ? -1 : x->commit > y->commit;
+	return cmp_key((*(struct series *const *)a)->name,
+	    (*(struct series *const *)b)->name);
 }
 
 static void
@@ -124,6 +203,7 @@ series_free(struct series *s)
 	free(s->name);
 	for (t = 0; t < NTAGS; t++)
 		free(s->tag[t]);
+	free(s->value);
 	free(s);
 }
 
@@ -140,12 +220,12 @@ names_free(struct names *n)
 
 /*
  * The series named in row r of res (column col; its tags in tagcol[],
- * -1 for none), added to n if new.  Its address stays the same until n
- * is freed, so points can hold it; NULL: out of memory.
+ * -1 for none), added to n with ncommits empty values if new.  Its
+ * address stays the same until n is freed; NULL: out of memory.
  */
-static const struct series *
+static struct series *
 names_intern(struct names *n, PGresult *res, int r, int col,
-    const int tagcol[NTAGS])
+    const int tagcol[NTAGS], size_t ncommits)
 {
 	const char *name = PQgetvalue(res, r, col);
 	struct series **p, *s;
@@ -162,10 +242,13 @@ names_intern(struct names *n, PGresult *res, int r, int col,
 		n->cap = n->cap ? n->cap * 2 : 8;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->name = strdup(name)) == NULL) {
+	    (s->name = strdup(name)) == NULL ||
+	    (s->value = malloc(ncommits * sizeof(*s->value))) == NULL) {
 		series_free(s);
 		return NULL;
 	}
+	for (i = 0; i < ncommits; i++)
+		s->value[i] = NO_VALUE;
 	for (t = 0; t < NTAGS; t++)
 		if (tagcol[t] != -1 && (s->tag[t] = strdup(PQgetvalue(res, r,
 		    tagcol[t]))) == NULL) {
@@ -205,14 +288,6 @@ column(struct jw *jw, PGresult *res, int row, int col)
 		jw_string(jw, PQgetvalue(res, row, col));
 }
 
-/* Nulls for the commits from *next up to (not including) until. */
-static void
-nulls(struct jw *jw, size_t *next, size_t until)
-{
-	for (; *next < until; (*next)++)
-		jw_null(jw);
-}
-
 /*
  * Whether row r of res, whose columns from `col` on are the values of
  * key's dimensions from `pinned` on, is of key's chart.
@@ -241,28 +316,111 @@ row_of_chart(PGresult *res, int r, int col, const struct chart_key *key,
 }
 
 /*
+ * The index in W of the commit at time t, if only that commit of W has
+ * it, else -1.  A series' values come newest first, so the entry before
+ * the last one found is tried before a search.
+ */
+static long long
+time_commit(struct chart_reads *r, long long t)
+{
+	size_t lo = 0, hi = r->nbytime, mid;
+
+	if (r->near > 0 && r->near <= r->nbytime &&
+	    r->bytime[r->near - 1].t == t)
+		return (long long)r->bytime[--r->near].index;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r->bytime[mid].t < t)
+			lo = mid + 1;
+		else if (r->bytime[mid].t > t)
+			hi = mid;
+		else {
+			r->near = mid;
+			return (long long)r->bytime[mid].index;
+		}
+	}
+	return -1;
+}
+
+/* The index in W of the commit whose sha is the len bytes at sha, or -1. */
+static long long
+sha_commit(struct chart_reads *r, const unsigned char *sha, size_t len)
+{
+	size_t lo = 0, hi = r->nwin, mid;
+	const char *key;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		key = r->bysha[mid].key;
+		if ((c = strncmp(key, (const char *)sha, len)) == 0)
+			c = key[len] != '\0';
+		if (c < 0)
+			lo = mid + 1;
+		else if (c > 0)
+			hi = mid;
+		else
+			return (long long)r->bysha[mid].index;
+	}
+	return -1;
+}
+
+/*
+ * The values of one series (row of the cursor) into its slots of the
+ * chart's window, the newest n commits of W: a value comes with its
+ * commit's time, which only that commit of W has, or with its commit's
+ * sha; a value of another commit (older, or at a time shared with one
+ * cut from W) is dropped.  The series is added to names at its first
+ * value in the window.  -1: out of memory; -2: a malformed array.
+ */
+static int
+take_series(struct chart_reads *r, PGresult *res, int row, int ncol,
+    const int tagcol[NTAGS], size_t n, struct names *names)
+{
+	struct array at, values;
+	struct series *series = NULL;
+	const unsigned char *e, *v;
+	size_t len, vlen;
+	long long w;
+	int pair;
+
+	/* Times and their values, then shas and theirs. */
+	for (pair = 0; pair < 2; pair++) {
+		if (!array_open(&at, res, row, ncol + 1 + 2 * pair))
+			continue;
+		if (!array_open(&values, res, row, ncol + 2 + 2 * pair))
+			return -2;
+		while ((e = array_next(&at, &len)) != NULL) {
+			if ((v = array_next(&values, &vlen)) == NULL ||
+			    vlen != 8 || (pair == 0 && len != 8))
+				return -2;
+			w = pair == 0 ? time_commit(r, be_int(e, 8)) :
+			    sha_commit(r, e, len);
+			if (w < 0 || (size_t)w >= n)
+				continue;
+			if (series == NULL && (series = names_intern(names,
+			    res, row, ncol, tagcol, n)) == NULL)
+				return -1;
+			series->value[n - 1 - (size_t)w] = be_int(v, 8);
+		}
+		if (at.p != at.end || values.p != values.end)
+			return -2;
+	}
+	return 0;
+}
+
+/*
  * The values of key's chart: the cursor's rows while they are the
- * chart's, as points of its window, the newest n commits of W: a row
- * comes with its commit's sha, or with a time only that commit of W has;
- * a row of another commit (older, or at a time shared with one cut from
- * W) is dropped.
+ * chart's, a series each (take_series()).
  */
 static int
 take_values(struct chart_reads *r, const struct chart_key *key, size_t n,
-    struct names *names, struct point **pts, size_t *npts,
-    struct api_error *err)
+    struct names *names, struct api_error *err)
 {
-	struct window_commit probe = { NULL, 0 }, *hit;
-	size_t cap = 0, ncol = key->kind->ndims - r->pinned;
-	const struct series *series;
-	int row, got, tagcol[NTAGS];
-	struct point *p;
-	PGresult *res;
-	bool bysha;
+	size_t ncol = key->kind->ndims - r->pinned;
+	int got, rc, tagcol[NTAGS];
 
-	*pts = NULL;
-	*npts = 0;
-	(void)tag_columns_of(key->kind, (int)ncol + 4, tagcol);
+	(void)tag_columns_of(key->kind, (int)ncol + 5, tagcol);
 	while (r->values_open) {
 		if (!r->pending) {
 			if ((got = db_cursor_next(&r->values, err)) == -1)
@@ -273,44 +431,30 @@ take_values(struct chart_reads *r, const struct chart_key *key, size_t n,
 			}
 			r->pending = true;
 		}
-		res = r->values.batch;
-		row = r->values.row;
-		if (!row_of_chart(res, row, 0, key, r->pinned))
+		if (!row_of_chart(r->values.batch, r->values.row, 0, key,
+		    r->pinned))
 			break;		/* the next chart's */
 		r->pending = false;
-		bysha = !PQgetisnull(res, row, (int)ncol + 2);
-		probe.key = PQgetvalue(res, row, (int)ncol + (bysha ? 2 : 1));
-		hit = bsearch(&probe, bysha ? r->bysha : r->bytime, bysha ?
-		    (size_t)PQntuples(r->win) : r->nbytime, sizeof(probe),
-		    cmp_window);
-		if (hit == NULL || hit->index >= n)
-			continue;
-		if ((series = names_intern(names, res, row, (int)ncol,
-		    tagcol)) == NULL)
+		if ((rc = take_series(r, r->values.batch, r->values.row,
+		    (int)ncol, tagcol, n, names)) == -1)
 			return api_error_oom(err);
-		if (*npts == cap) {
-			cap = cap ? cap * 2 : 256;
-			if ((p = realloc(*pts, cap * sizeof(*p))) == NULL)
-				return api_error_oom(err);
-			*pts = p;
+		if (rc == -2) {
+			api_error_set(err, 500, "internal", "values: not an "
+			    "array of bigint");
+			return -1;
 		}
-		(*pts)[*npts].series = series;
-		(*pts)[*npts].commit = n - 1 - hit->index;
-		(*pts)[*npts].value = strtoll(PQgetvalue(res, row,
-		    (int)ncol + 3), NULL, 10);
-		(*npts)++;
 	}
 	return 0;
 }
 
 /*
  * series_meta: {"name": {"engine": e, "format": f}, ...}, a series' tag
- * columns as stored, for the series of pts (sorted, n > 0); nothing for
+ * columns as stored, for the series of names (sorted, n > 0); nothing for
  * a kind without tag columns.
  */
 static void
 write_series_meta(struct jw *jw, const struct chart_kind *kind,
-    const struct point *pts, size_t n)
+    const struct names *names)
 {
 	int col[NTAGS];
 	size_t t, i;
@@ -319,16 +463,14 @@ write_series_meta(struct jw *jw, const struct chart_kind *kind,
 		return;
 	jw_key(jw, "series_meta");
 	jw_object(jw);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && pts[i].series == pts[i - 1].series)
-			continue;
-		jw_key(jw, pts[i].series->name);
+	for (i = 0; i < names->n; i++) {
+		jw_key(jw, names->s[i]->name);
 		jw_object(jw);
 		for (t = 0; t < NTAGS; t++) {
 			if (col[t] == -1)
 				continue;
 			jw_key(jw, tag_columns[t]);
-			jw_string(jw, pts[i].series->tag[t]);
+			jw_string(jw, names->s[i]->tag[t]);
 		}
 		jw_object_end(jw);
 	}
@@ -345,40 +487,32 @@ write_series(struct jw *jw, struct chart_reads *r,
     const struct chart_key *key, size_t ncommits, struct api_error *err)
 {
 	struct names names = { 0 };
-	struct point *pts;
-	size_t i, n, next = 0;
+	const struct series *s;
+	size_t i, c;
 
-	if (take_values(r, key, ncommits, &names, &pts, &n, err) == -1) {
-		free(pts);
+	if (take_values(r, key, ncommits, &names, err) == -1) {
 		names_free(&names);
 		return -1;
 	}
+	if (names.n > 1)
+		qsort(names.s, names.n, sizeof(struct series *), cmp_series);
 	jw_key(jw, "series");
 	jw_object(jw);
-	if (n > 0)
-		qsort(pts, n, sizeof(*pts), cmp_point);
-	for (i = 0; i < n && !jw->failed; i++) {
-		if (i == 0 || pts[i].series != pts[i - 1].series) {
-			if (i > 0) {
-				nulls(jw, &next, ncommits);
-				jw_array_end(jw);
-			}
-			jw_key(jw, pts[i].series->name);
-			jw_array(jw);
-			next = 0;
+	for (i = 0; i < names.n && !jw->failed; i++) {
+		s = names.s[i];
+		jw_key(jw, s->name);
+		jw_array(jw);
+		for (c = 0; c < ncommits; c++) {
+			if (s->value[c] == NO_VALUE)
+				jw_null(jw);
+			else
+				jw_int(jw, s->value[c]);
 		}
-		nulls(jw, &next, pts[i].commit);
-		jw_int(jw, pts[i].value);
-		next = pts[i].commit + 1;
-	}
-	if (n > 0) {
-		nulls(jw, &next, ncommits);
 		jw_array_end(jw);
 	}
 	jw_object_end(jw);
-	if (n > 0)
-		write_series_meta(jw, key->kind, pts, n);
-	free(pts);
+	if (names.n > 0)
+		write_series_meta(jw, key->kind, &names);
 	names_free(&names);
 	return 0;
 }
@@ -469,15 +603,16 @@ chart_start(struct chart_reads *r, const struct chart_key *chart, int *row)
 
 /*
  * How rows find their commit in W (newest first, so equal times are
- * adjacent): by time, where W has one commit of that time; by sha, for
- * the times in tied: those two commits of W share, and W's oldest, which
- * a commit cut from W may share.
+ * adjacent): by time, where W has the one commit of that time; by sha,
+ * for the times in *tied (NULL: none): those two commits of W share, and
+ * W's oldest if the newest commit cut from W (the row after W) shares it.
  */
 static int
-window_index(struct chart_reads *r, struct strbuf *tied,
+window_index(struct chart_reads *r, struct strbuf *tied, const char **list,
     struct api_error *err)
 {
-	size_t n = (size_t)PQntuples(r->win), i, j, ntied = 0;
+	size_t n = r->nwin, i, j, ntied = 0;
+	bool cut_shares;
 	const char *ts;
 
 	if ((r->bysha = calloc(n, sizeof(*r->bysha))) == NULL ||
@@ -488,20 +623,25 @@ window_index(struct chart_reads *r, struct strbuf *tied,
 		r->bysha[i].index = i;
 	}
 	qsort(r->bysha, n, sizeof(*r->bysha), cmp_window);
+	cut_shares = (size_t)PQntuples(r->win) > n &&
+	    strcmp(PQgetvalue(r->win, (int)n, 5), PQgetvalue(r->win,
+	    (int)n - 1, 5)) == 0;
 	sb_str(tied, "{");
 	for (i = 0; i < n; i = j) {
 		ts = PQgetvalue(r->win, (int)i, 5);
 		for (j = i + 1; j < n && strcmp(PQgetvalue(r->win, (int)j, 5),
 		    ts) == 0; j++)
 			;
-		if (j - i == 1 && j < n) {
-			r->bytime[r->nbytime].key = ts;
+		if (j - i == 1 && (j < n || !cut_shares)) {
+			r->bytime[r->nbytime].t = strtoll(PQgetvalue(r->win,
+			    (int)i, 6), NULL, 10);
 			r->bytime[r->nbytime++].index = i;
 		} else
 			sb_printf(tied, "%s\"%s\"", ntied++ ? "," : "", ts);
 	}
 	sb_str(tied, "}");
-	qsort(r->bytime, r->nbytime, sizeof(*r->bytime), cmp_window);
+	qsort(r->bytime, r->nbytime, sizeof(*r->bytime), cmp_time);
+	*list = ntied > 0 ? tied->data : NULL;
 	return tied->failed ? api_error_oom(err) : 0;
 }
 
@@ -518,7 +658,7 @@ chart_reads_open(struct db *db, const struct chart_key *key, size_t pinned,
     struct chart_reads *r, long long *totals, struct api_error *err)
 {
 	struct strbuf later = { 0 }, tied = { 0 };
-	const char **starts = NULL, *since = NULL;
+	const char **starts = NULL, *since = NULL, *tied_list = NULL;
 	size_t i, nlater = 0;
 	int row = 0, rc = -1, w;
 
@@ -543,6 +683,9 @@ chart_reads_open(struct db *db, const struct chart_key *key, size_t pinned,
 	if ((r->win = chart_sql_window(db, since, window, err)) == NULL)
 		goto out;
 	w = PQntuples(r->win);
+	if (window > 0 && w > window)
+		w = (int)window;
+	r->nwin = (size_t)w;
 	sb_str(&later, "{");
 	for (i = 0; i < ncharts; i++) {
 		totals[i] = w > 0 ? strtoll(PQgetvalue(r->win, 0, 0), NULL,
@@ -567,10 +710,10 @@ chart_reads_open(struct db *db, const struct chart_key *key, size_t pinned,
 				    0), NULL, 10);
 	}
 	if (w > 0) {
-		if (window_index(r, &tied, err) == -1 ||
+		if (window_index(r, &tied, &tied_list, err) == -1 ||
 		    chart_sql_values(&r->values, db, key, pinned,
-		    PQgetvalue(r->win, w - 1, 5), tied.data, window == 0,
-		    err) == -1)
+		    PQgetvalue(r->win, w - 1, 5), tied_list, window == 0,
+		    w < VALUES_PER_BATCH ? VALUES_PER_BATCH / w : 1, err) == -1)
 			goto out;
 		r->values_open = true;
 	}
