@@ -7,8 +7,9 @@
  *
  * Costs: a query group reads its series' rows of query_series (one index
  * range; the newest positive value of each is kept there by triggers),
- * and a read of every group reads every query group's in one scan of it
- * (summary_sql_prefetch()), ordered here; compression times and sizes walk
+ * and a read of every group reads every query group's from
+ * query_summaries, a row per group, its series' rows in order in one text
+ * kept by triggers (summary_sql_prefetch(), parsed here); compression times and sizes walk
  * commits newest first to the first one with a vortex/parquet pair
  * (compression_*_commit_idx), then read that timestamp's rows; random
  * access, per dataset, walks commits newest first to the first with a
