@@ -22,16 +22,18 @@
 -- whoever writes and whatever the statement.  Re-running this file
 -- rebuilds it from query_series.
 --
--- Concurrency (READ COMMITTED, as benchingest writes): a group's row is
--- first locked (INSERT ... ON CONFLICT DO UPDATE, in one fixed order, the
--- group's key), then computed again by a later statement, which sees
--- every committed change of the writers it waited for.  The cost: two
--- transactions that change entries of the same group, even of different
--- series, now run their recomputation one after the other, the second
--- waiting for the first one's COMMIT; they already did for one series
--- (query_series's row) and one chart (query_charts's).  The locks are
--- taken after query_series's and query_charts's, each in its fixed order,
--- so two writers wait for each other rather than deadlock.
+-- Concurrency (READ COMMITTED, as benchingest writes): the rows of the
+-- groups of every series a statement writes are first locked (one
+-- statement, in one fixed order, the groups' keys), then the changed ones
+-- computed again by a later statement, which sees every committed change
+-- of the writers it waited for.  The cost: two transactions that write
+-- series of the same group, even different series (and different charts),
+-- now wait for each other's COMMIT from the moment the second one's
+-- query_series merge ends; before, only writers of one series (and of a
+-- new series of one chart) did.  Writers of different groups do not wait
+-- for each other.  The locks are taken after query_series's and
+-- query_charts's, each in its fixed order, so two writers wait for each
+-- other rather than deadlock.
 
 -- Writers wait until the triggers and the rebuild are in place together;
 -- readers do not.
@@ -119,13 +121,18 @@ END
 $f$;
 
 -- Folds one statement's changes to query_series into query_summaries.
--- The groups to recompute are those of the entries (key, query_idx,
--- engine, format, whether latest_id is NULL, the value) that the rows
--- the statement removed and the rows it added do not have in common.
--- Each is locked (an upsert, in the order of its key; a new group gets a
--- placeholder row), then computed again by the next statement, whose
--- snapshot follows the lock (see the header); one left without series
--- is deleted.
+-- Every group of a series the statement wrote is locked, in the order of
+-- the groups' keys (INSERT ... ON CONFLICT DO UPDATE ... WHERE false locks
+-- a row without writing it; a group without a row gets a placeholder).
+-- Then the next statement, whose snapshot follows the locks (see the
+-- header), computes again those whose entries (key, query_idx, engine,
+-- format, whether latest_id is NULL, the value) differ between the rows
+-- the statement removed and those it added, and the placeholders; one
+-- left without series is deleted.  Locking every group written, not only
+-- the changed ones, keeps to one step the locks of query_series_track():
+-- the statements it runs after its merge (computing a series again,
+-- deleting an emptied one) write series the merge wrote, whose groups
+-- are locked already.
 CREATE OR REPLACE FUNCTION query_summaries_track()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -138,47 +145,86 @@ DECLARE
 	    || 'storage, query_idx, engine, format, latest_id IS NULL, '
 	    || 'CASE WHEN latest_id IS NOT NULL THEN latest_value END FROM %I '
 	    || 'WHERE latest_id IS NOT NULL OR unstamped_positive > 0';
+	keys constant text := 'SELECT dataset, dataset_variant, scale_factor, '
+	    || 'storage FROM %I';
+	written text;
 	changed text;
+	-- The groups written, in the order of their keys; unstamped 1
+	-- where an entry changed.
 	groups query_summaries[];
+	-- Those to compute again.
+	redo query_summaries[];
 BEGIN
 	IF TG_OP = 'TRUNCATE' THEN
 		-- Row by row, not TRUNCATE: readers do not wait.
 		DELETE FROM query_summaries;
 		RETURN NULL;
 	END IF;
-	changed := CASE TG_OP
-	    WHEN 'INSERT' THEN format(entry, 'new_rows')
-	    WHEN 'DELETE' THEN format(entry, 'old_rows')
-	    ELSE '(' || format(entry, 'new_rows') || ' EXCEPT ALL '
-		|| format(entry, 'old_rows') || ') UNION ALL ('
-		|| format(entry, 'old_rows') || ' EXCEPT ALL '
-		|| format(entry, 'new_rows') || ')' END;
+	CASE TG_OP
+	WHEN 'INSERT' THEN
+		written := format(keys, 'new_rows');
+		changed := format(entry, 'new_rows');
+	WHEN 'DELETE' THEN
+		written := format(keys, 'old_rows');
+		changed := format(entry, 'old_rows');
+	ELSE
+		written := format(keys, 'new_rows') || ' UNION ALL '
+		    || format(keys, 'old_rows');
+		changed := '(' || format(entry, 'new_rows') || ' EXCEPT ALL '
+		    || format(entry, 'old_rows') || ') UNION ALL ('
+		    || format(entry, 'old_rows') || ' EXCEPT ALL '
+		    || format(entry, 'new_rows') || ')';
+	END CASE;
 	EXECUTE 'SELECT array_agg(ROW(d.dataset, d.dataset_variant, '
-	    || 'd.scale_factor, d.storage, NULL, 0)::query_summaries '
+	    || 'd.scale_factor, d.storage, NULL, d.changed::int)::query_summaries '
 	    || 'ORDER BY d.dataset COLLATE "C", d.dataset_variant COLLATE "C", '
 	    || 'd.scale_factor COLLATE "C", d.storage COLLATE "C") '
-	    || 'FROM (SELECT DISTINCT dataset, dataset_variant, scale_factor, '
-	    || 'storage FROM (' || changed || ') c) d'
+	    || 'FROM (SELECT dataset, dataset_variant, scale_factor, storage, '
+	    || 'bool_or(changed) AS changed FROM (SELECT *, false AS changed '
+	    || 'FROM (' || written || ') w UNION ALL SELECT dataset, '
+	    || 'dataset_variant, scale_factor, storage, true FROM ('
+	    || changed || ') c) a GROUP BY dataset, dataset_variant, '
+	    || 'scale_factor, storage) d'
 	INTO groups;
 	IF groups IS NULL THEN
 		RETURN NULL;
 	END IF;
 
-	-- Locked in the order of their keys (array_agg's above).
-	INSERT INTO query_summaries AS s
-	SELECT g.dataset, g.dataset_variant, g.scale_factor, g.storage, '', 0
-	  FROM unnest(groups) WITH ORDINALITY g
-	 ORDER BY g.ordinality
-	ON CONFLICT (dataset COLLATE "C", (dataset_variant IS NOT NULL),
-	    (COALESCE(dataset_variant, '')) COLLATE "C", (scale_factor IS NOT NULL),
-	    (COALESCE(scale_factor, '')) COLLATE "C", storage COLLATE "C")
-	DO UPDATE SET unstamped = s.unstamped;
+	-- Locked in the order of their keys (array_agg's above): those with
+	-- a row without writing it, the others by their placeholder.
+	WITH locked AS (
+		INSERT INTO query_summaries AS s
+		SELECT g.dataset, g.dataset_variant, g.scale_factor, g.storage,
+		       '', 0
+		  FROM unnest(groups) WITH ORDINALITY g
+		 ORDER BY g.ordinality
+		ON CONFLICT (dataset COLLATE "C", (dataset_variant IS NOT NULL),
+		    (COALESCE(dataset_variant, '')) COLLATE "C",
+		    (scale_factor IS NOT NULL),
+		    (COALESCE(scale_factor, '')) COLLATE "C", storage COLLATE "C")
+		DO UPDATE SET unstamped = s.unstamped WHERE false
+		RETURNING s.dataset, s.dataset_variant, s.scale_factor, s.storage
+	)
+	SELECT array_agg(ROW(g.dataset, g.dataset_variant, g.scale_factor,
+	       g.storage, NULL, 0)::query_summaries)
+	  INTO redo
+	  FROM unnest(groups) g
+	 WHERE g.unstamped = 1 OR EXISTS (SELECT FROM locked l
+		WHERE (l.dataset, l.dataset_variant IS NOT NULL,
+		       COALESCE(l.dataset_variant, ''), l.scale_factor IS NOT NULL,
+		       COALESCE(l.scale_factor, ''), l.storage)
+		    = (g.dataset, g.dataset_variant IS NOT NULL,
+		       COALESCE(g.dataset_variant, ''), g.scale_factor IS NOT NULL,
+		       COALESCE(g.scale_factor, ''), g.storage));
+	IF redo IS NULL THEN
+		RETURN NULL;
+	END IF;
 
 	-- A new snapshot: every committed change to these groups' series.
 	WITH fresh AS MATERIALIZED (
 		SELECT g.dataset, g.dataset_variant, g.scale_factor, g.storage,
 		       f.series, f.unstamped
-		  FROM unnest(groups) g,
+		  FROM unnest(redo) g,
 		       LATERAL query_summaries_of(g.dataset, g.dataset_variant,
 			   g.scale_factor, g.storage) f
 	), emptied AS (
