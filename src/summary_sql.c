@@ -547,7 +547,7 @@ prefetch_index(struct summary_prefetch *pre, struct api_error *err)
 {
 	struct dim_value key[QUERY_GROUP_DIMS];
 	struct prefetch_group *g;
-	size_t n, slot, nrows = 0, cap = 0, len = 0;
+	size_t n, slot, nrows = 0, cap = 0, len = 1;
 	char *names;
 	bool oom = false;
 	int r;
@@ -559,7 +559,7 @@ prefetch_index(struct summary_prefetch *pre, struct api_error *err)
 		return api_error_oom(err);
 	if (n == 0)
 		return 0;
-	/* Each entry's name is shorter than the entry. */
+	/* Each entry's name is shorter than the entry (and len > 0). */
 	for (r = 0; r < (int)n; r++)
 		len += (size_t)PQgetlength(pre->res, r, QUERY_GROUP_DIMS) + 1;
 	if ((pre->groups = calloc(n, sizeof(*pre->groups))) == NULL ||
