@@ -221,36 +221,29 @@ BEGIN
 	END IF;
 
 	-- A new snapshot: every committed change to these groups' series.
+	-- Their rows, locked, stay where they are until written here.
 	WITH fresh AS MATERIALIZED (
-		SELECT g.dataset, g.dataset_variant, g.scale_factor, g.storage,
-		       f.series, f.unstamped
-		  FROM unnest(redo) g,
-		       LATERAL query_summaries_of(g.dataset, g.dataset_variant,
-			   g.scale_factor, g.storage) f
-	), emptied AS (
-		DELETE FROM query_summaries s USING fresh f
-		 WHERE f.series IS NULL
-		   AND (s.dataset COLLATE "C", s.dataset_variant IS NOT NULL,
+		SELECT s.ctid AS tid, f.series, f.unstamped
+		  FROM unnest(redo) g
+		  JOIN query_summaries s
+		    ON (s.dataset COLLATE "C", s.dataset_variant IS NOT NULL,
 			COALESCE(s.dataset_variant, '') COLLATE "C",
 			s.scale_factor IS NOT NULL,
 			COALESCE(s.scale_factor, '') COLLATE "C", s.storage COLLATE "C")
-		     = (f.dataset COLLATE "C", f.dataset_variant IS NOT NULL,
-			COALESCE(f.dataset_variant, '') COLLATE "C",
-			f.scale_factor IS NOT NULL,
-			COALESCE(f.scale_factor, '') COLLATE "C", f.storage COLLATE "C")
+		     = (g.dataset COLLATE "C", g.dataset_variant IS NOT NULL,
+			COALESCE(g.dataset_variant, '') COLLATE "C",
+			g.scale_factor IS NOT NULL,
+			COALESCE(g.scale_factor, '') COLLATE "C", g.storage COLLATE "C"),
+		       LATERAL query_summaries_of(g.dataset, g.dataset_variant,
+			   g.scale_factor, g.storage) f
+		 WHERE (s.series, s.unstamped) IS DISTINCT FROM (f.series, f.unstamped)
+	), emptied AS (
+		DELETE FROM query_summaries s USING fresh f
+		 WHERE s.ctid = f.tid AND f.series IS NULL
 	)
 	UPDATE query_summaries s SET series = f.series, unstamped = f.unstamped
 	  FROM fresh f
-	 WHERE f.series IS NOT NULL
-	   AND (s.dataset COLLATE "C", s.dataset_variant IS NOT NULL,
-		COALESCE(s.dataset_variant, '') COLLATE "C",
-		s.scale_factor IS NOT NULL,
-		COALESCE(s.scale_factor, '') COLLATE "C", s.storage COLLATE "C")
-	     = (f.dataset COLLATE "C", f.dataset_variant IS NOT NULL,
-		COALESCE(f.dataset_variant, '') COLLATE "C",
-		f.scale_factor IS NOT NULL,
-		COALESCE(f.scale_factor, '') COLLATE "C", f.storage COLLATE "C")
-	   AND (s.series, s.unstamped) IS DISTINCT FROM (f.series, f.unstamped);
+	 WHERE s.ctid = f.tid AND f.series IS NOT NULL;
 	RETURN NULL;
 END
 $f$;

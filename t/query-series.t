@@ -342,6 +342,15 @@ subtest 'query_summaries: names of any text, unstamped series' => sub {
 	    ["1 3 5 7 a b1 2 - 1 5 0 9 \x{e9}:\x{fc} 2 3 4 11 - 3f\\\"' 3 1 1 - uv 3 1 1 - wv", 2],
 	    'a group\'s entries: lengths in bytes, unstamped values left out');
 	is_current($dbh, 'query_summaries after INSERTs of such names');
+	my $version = sub { $dbh->selectrow_array(q{SELECT xmin::text || ctid::text
+	    FROM query_summaries WHERE dataset_variant = 'names'}) };
+	my $before = $version->();
+	$dbh->do(q{UPDATE query_measurements SET all_runtimes_ns = '{1}'
+	    WHERE dataset_variant = 'names'});
+	$dbh->do($insert, undef, ++$id, 'names-older', 1, 'a b', '1 2 -', 3,
+	    '2026-02-01 00:00:00+00');
+	is($version->(), $before, 'writes that change no newest positive value '
+	    . 'leave the group\'s row as it was');
 	is($t->revalidate->{status}, 200, 'revalidate');
 	my @groups = grep { $_->{summary} }
 	    @{ $t->request('GET', '/api/groups')->{json}{groups} };
