@@ -7,13 +7,16 @@
  *
  * Costs: a query group reads its series' rows of query_series (one index
  * range; the newest positive value of each is kept there by triggers),
- * and a read of every group reads every query group's in one scan of it
- * (summary_sql_prefetch()), ordered here; compression times and sizes walk
+ * and a read of every group reads every query group's from
+ * query_summaries, a row per group, its series' rows in order in one text
+ * kept by triggers (summary_sql_prefetch(), parsed here); compression times and sizes walk
  * commits newest first to the first one with a vortex/parquet pair
  * (compression_*_commit_idx), then read that timestamp's rows; random
  * access, per dataset, walks commits newest first to the first with a
  * positive row (random_access_times_positive_idx).
  */
+#include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,18 +47,16 @@
 	"ORDER BY q.query_idx, q.engine COLLATE \"C\", q.format COLLATE \"C\""
 
 /*
- * QUERY_SQL's rows of every group of the datasets $1, each led by the
- * group's key, engine and format apart, in no order: a scan of
- * query_series.  Reading it in the order of query_series_key_idx cost
- * Postgres more than the rest of /api/groups (240 groups: 14,400 heap
- * fetches, a third of the statement's time); summary_sql_prefetch() puts
- * them in order.  Values are the bigints as stored, read exactly.
+ * Every group of the datasets $1 with a summary's rows, in no order: its
+ * key, its rows as query_summaries holds them (sql/007_query_summaries.sql:
+ * in QUERY_SQL's order, a value "-" where latest_id is NULL) and, if it
+ * has such rows, their values as QUERY_SQL takes them, in their order,
+ * separated by spaces.  Values are the bigints as stored, read exactly.
  */
 static const char query_all_sql[] =
-	"SELECT q.dataset, q.dataset_variant, q.scale_factor, q.storage, "
-	"q.query_idx, q.engine, q.format, "
-	"COALESCE(q.latest_value, (SELECT m.value_ns "
-	"FROM query_measurements m "
+	"SELECT s.dataset, s.dataset_variant, s.scale_factor, s.storage, "
+	"s.series, CASE WHEN s.unstamped > 0 THEN (SELECT string_agg(("
+	"SELECT m.value_ns FROM query_measurements m "
 	"LEFT JOIN commits c ON c.commit_sha = m.commit_sha "
 	"WHERE m.dataset = q.dataset AND m.dataset_variant IS NOT DISTINCT "
 	"FROM q.dataset_variant AND m.scale_factor IS NOT DISTINCT FROM "
@@ -63,10 +64,19 @@ static const char query_all_sql[] =
 	"AND m.query_idx = q.query_idx AND m.engine = q.engine "
 	"AND m.format = q.format AND m.value_ns > 0 "
 	"AND m.commit_timestamp IS NULL "
-	"ORDER BY c.timestamp DESC NULLS LAST, m.commit_sha DESC LIMIT 1)) "
-	"FROM query_series q "
-	"WHERE (q.latest_id IS NOT NULL OR q.unstamped_positive > 0) "
-	"AND q.dataset = ANY ($1::text[])";
+	"ORDER BY c.timestamp DESC NULLS LAST, m.commit_sha DESC LIMIT 1)::text, "
+	"' ' ORDER BY q.query_idx, q.engine COLLATE \"C\", "
+	"q.format COLLATE \"C\") FROM query_series q "
+	"WHERE (q.dataset COLLATE \"C\", q.dataset_variant IS NOT NULL, "
+	"COALESCE(q.dataset_variant, '') COLLATE \"C\", "
+	"q.scale_factor IS NOT NULL, COALESCE(q.scale_factor, '') COLLATE \"C\", "
+	"q.storage COLLATE \"C\") = (s.dataset COLLATE \"C\", "
+	"s.dataset_variant IS NOT NULL, "
+	"COALESCE(s.dataset_variant, '') COLLATE \"C\", "
+	"s.scale_factor IS NOT NULL, COALESCE(s.scale_factor, '') COLLATE \"C\", "
+	"s.storage COLLATE \"C\") "
+	"AND q.latest_id IS NULL AND q.unstamped_positive > 0) END "
+	"FROM query_summaries s WHERE s.dataset = ANY ($1::text[])";
 
 /*
  * The vortex-file-compressed/parquet pairs of one commit, dataset,
@@ -168,40 +178,13 @@ query_summary_of(const struct summary_prefetch *pre,
     const struct chart_key *group, struct summary *s, struct api_error *err)
 {
 	const struct prefetch_group *g;
-	const struct prefetch_row *r;
-	struct summary_row *rows = NULL;
-	char *names = NULL, *p;
-	size_t i, len = 0;
-	int rc;
 
 	if (!summary_query_dataset(group->values[0].text) ||
-	    (g = prefetch_find(pre, group->values)) == NULL || g->n == 0)
+	    (g = prefetch_find(pre, group->values)) == NULL)
 		return 0;
-	r = pre->rows + g->first;
-	for (i = 0; i < g->n; i++)
-		len += strlen(r[i].engine) + strlen(r[i].format) + 2;
-	if ((rows = calloc(g->n, sizeof(*rows))) == NULL ||
-	    (names = malloc(len)) == NULL) {
-		free(rows);
+	if (summary_query(s, pre->rows + g->first, g->n) == -1)
 		return api_error_oom(err);
-	}
-	for (i = 0, p = names; i < g->n; i++) {
-		rows[i].query_idx = r[i].query_idx;
-		rows[i].value = r[i].value;
-		rows[i].name = p;
-		len = strlen(r[i].engine);
-		memcpy(p, r[i].engine, len);
-		p[len] = ':';
-		p += len + 1;
-		len = strlen(r[i].format) + 1;
-		memcpy(p, r[i].format, len);
-		p += len;
-	}
-	if ((rc = summary_query(s, rows, g->n)) == -1)
-		api_error_oom(err);
-	free(rows);
-	free(names);
-	return rc;
+	return 0;
 }
 
 /*
@@ -466,80 +449,142 @@ prefetch_find(const struct summary_prefetch *pre, const struct dim_value *key)
 	return pre->slots[i] == 0 ? NULL : &pre->groups[pre->slots[i] - 1];
 }
 
-/* QUERY_SQL's order of a group's rows: query, then engine and format. */
+/*
+ * An integer of query_summaries' text at *p (before end), optionally
+ * negative, then a space or, if last, the end: *p moved past both.
+ */
 static int
-cmp_row(const void *x, const void *y)
+parse_int(const char **p, const char *end, bool last, long long *out)
 {
-	const struct prefetch_row *a = x, *b = y;
-	int d;
+	const char *s = *p;
+	bool neg = false;
+	long long v = 0;
 
-	if (a->query_idx != b->query_idx)
-		return a->query_idx < b->query_idx ? -1 : 1;
-	if ((d = strcmp(a->engine, b->engine)) != 0)
-		return d;
-	return strcmp(a->format, b->format);
+	if (s < end && *s == '-') {
+		neg = true;
+		s++;
+	}
+	if (s == end || *s < '0' || *s > '9')
+		return -1;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		if (v > (LLONG_MAX - (*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (s < end && *s == ' ')
+		s++;
+	else if (!(last && s == end))
+		return -1;
+	*p = s;
+	*out = neg ? -v : v;
+	return 0;
 }
 
 /*
- * pre->res's rows by group: a hash table of the groups, then the rows
- * counted out into one run per group, each sorted.
+ * Row r's entries (sql/007_query_summaries.sql) appended to pre->rows
+ * (room for them: *cap) from pre->rows[*n], their names at *names, a
+ * "-" value taken from the row's next unstamped one.  -1: out of memory
+ * (*oom) or not as 007 writes them.
  */
 static int
-prefetch_index(struct summary_prefetch *pre)
+parse_group(struct summary_prefetch *pre, int r, size_t *n, size_t *cap,
+    char **names, bool *oom)
+{
+	const char *p, *end, *u, *uend;
+	struct summary_row *rows;
+	long long idx, elen, flen, value;
+
+	p = PQgetvalue(pre->res, r, QUERY_GROUP_DIMS);
+	end = p + PQgetlength(pre->res, r, QUERY_GROUP_DIMS);
+	u = PQgetvalue(pre->res, r, QUERY_GROUP_DIMS + 1);
+	uend = u + PQgetlength(pre->res, r, QUERY_GROUP_DIMS + 1);
+	while (p < end) {
+		if (*n == *cap) {
+			*cap = *cap * 2 + 64;
+			if ((rows = realloc(pre->rows, *cap * sizeof(*rows))) ==
+			    NULL) {
+				*oom = true;
+				return -1;
+			}
+			pre->rows = rows;
+		}
+		if (parse_int(&p, end, false, &idx) == -1 ||
+		    idx < INT_MIN || idx > INT_MAX ||
+		    parse_int(&p, end, false, &elen) == -1 ||
+		    parse_int(&p, end, false, &flen) == -1 ||
+		    elen < 0 || flen < 0)
+			return -1;
+		if (end - p >= 2 && p[0] == '-' && p[1] == ' ') {
+			p += 2;
+			if (parse_int(&u, uend, true, &value) == -1)
+				return -1;
+		} else if (parse_int(&p, end, false, &value) == -1)
+			return -1;
+		if (elen > end - p || flen > end - p - elen)
+			return -1;
+		pre->rows[*n].query_idx = (int)idx;
+		pre->rows[*n].value = (double)value;
+		pre->rows[*n].name = *names;
+		memcpy(*names, p, (size_t)elen);
+		(*names)[elen] = ':';
+		memcpy(*names + elen + 1, p + elen, (size_t)flen);
+		(*names)[elen + 1 + flen] = '\0';
+		*names += elen + flen + 2;
+		p += elen + flen;
+		(*n)++;
+		if (p < end && *p++ != ' ')
+			return -1;
+	}
+	return u == uend ? 0 : -1;
+}
+
+/*
+ * pre->res's rows, one per group: a hash table of the groups, and their
+ * entries parsed into rows, each group's a run (in order already).
+ */
+static int
+prefetch_index(struct summary_prefetch *pre, struct api_error *err)
 {
 	struct dim_value key[QUERY_GROUP_DIMS];
 	struct prefetch_group *g;
-	size_t *group_of = NULL, *next = NULL, i, slot, n, at;
-	int r, rc = -1;
+	size_t n, slot, nrows = 0, cap = 0, len = 1;
+	char *names;
+	bool oom = false;
+	int r;
 
 	n = (size_t)PQntuples(pre->res);
 	for (pre->nslots = 16; pre->nslots < 2 * n; pre->nslots *= 2)
 		;
 	if ((pre->slots = calloc(pre->nslots, sizeof(*pre->slots))) == NULL)
-		return -1;
+		return api_error_oom(err);
 	if (n == 0)
 		return 0;
+	/* Each entry's name is shorter than the entry (and len > 0). */
+	for (r = 0; r < (int)n; r++)
+		len += (size_t)PQgetlength(pre->res, r, QUERY_GROUP_DIMS) + 1;
 	if ((pre->groups = calloc(n, sizeof(*pre->groups))) == NULL ||
-	    (pre->rows = calloc(n, sizeof(*pre->rows))) == NULL ||
-	    (group_of = calloc(n, sizeof(*group_of))) == NULL ||
-	    (next = calloc(n, sizeof(*next))) == NULL)
-		goto out;
+	    (pre->names = malloc(len)) == NULL)
+		return api_error_oom(err);
+	names = pre->names;
 	for (r = 0; r < (int)n; r++) {
 		row_key(pre->res, r, key);
 		slot = prefetch_slot(pre, key);
-		if (pre->slots[slot] == 0) {
-			pre->groups[pre->ngroups].key_row = r;
-			pre->slots[slot] = ++pre->ngroups;
+		if (pre->slots[slot] != 0)
+			continue;	/* cannot be: the key is unique */
+		g = &pre->groups[pre->ngroups];
+		g->key_row = r;
+		g->first = nrows;
+		if (parse_group(pre, r, &nrows, &cap, &names, &oom) == -1) {
+			if (oom)
+				return api_error_oom(err);
+			api_error_set(err, 500, "internal",
+			    "query_summaries: a row not as 007 writes it");
+			return -1;
 		}
-		group_of[r] = pre->slots[slot] - 1;
-		pre->groups[group_of[r]].n++;
+		g->n = nrows - g->first;
+		pre->slots[slot] = ++pre->ngroups;
 	}
-	for (i = 0, at = 0; i < pre->ngroups; i++) {
-		pre->groups[i].first = at;
-		next[i] = at;
-		at += pre->groups[i].n;
-	}
-	for (r = 0; r < (int)n; r++) {
-		i = next[group_of[r]]++;
-		pre->rows[i].query_idx = (int)strtol(PQgetvalue(pre->res, r,
-		    QUERY_GROUP_DIMS), NULL, 10);
-		pre->rows[i].engine = PQgetvalue(pre->res, r,
-		    QUERY_GROUP_DIMS + 1);
-		pre->rows[i].format = PQgetvalue(pre->res, r,
-		    QUERY_GROUP_DIMS + 2);
-		pre->rows[i].value = (double)strtoll(PQgetvalue(pre->res, r,
-		    QUERY_GROUP_DIMS + 3), NULL, 10);
-	}
-	for (i = 0; i < pre->ngroups; i++) {
-		g = &pre->groups[i];
-		qsort(pre->rows + g->first, g->n, sizeof(*pre->rows),
-		    cmp_row);
-	}
-	rc = 0;
-out:
-	free(group_of);
-	free(next);
-	return rc;
+	return 0;
 }
 
 int
@@ -567,9 +612,9 @@ summary_sql_prefetch(struct db *db, struct summary_prefetch *pre,
 	sb_free(&datasets);
 	if (pre->res == NULL)
 		return -1;
-	if (prefetch_index(pre) == -1) {
+	if (prefetch_index(pre, err) == -1) {
 		summary_prefetch_free(pre);
-		return api_error_oom(err);
+		return -1;
 	}
 	return 0;
 }
@@ -581,5 +626,6 @@ summary_prefetch_free(struct summary_prefetch *pre)
 	free(pre->slots);
 	free(pre->groups);
 	free(pre->rows);
+	free(pre->names);
 	memset(pre, 0, sizeof(*pre));
 }

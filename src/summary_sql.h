@@ -13,22 +13,16 @@
 /* A query group's key: dataset, variant, scale factor, storage. */
 #define QUERY_GROUP_DIMS	4
 
-/* A query series' row of a group's summary, pointing into the result. */
-struct prefetch_row {
-	int query_idx;
-	const char *engine, *format;
-	double value;
-};
-
 struct prefetch_group {
-	int key_row;		/* a row of res with its key */
+	int key_row;		/* its row of res */
 	size_t first, n;	/* its rows, rows[first..first + n) */
 };
 
 /* The rows of every query group, grouped, each group's in order. */
 struct summary_prefetch {
 	PGresult *res;
-	struct prefetch_row *rows;
+	struct summary_row *rows;
+	char *names;		/* the rows' names: "engine:format" */
 	struct prefetch_group *groups;
 	size_t ngroups;
 	size_t *slots;		/* hash table: a group's index + 1, 0 empty */
@@ -45,8 +39,8 @@ int	summary_sql_group(struct db *, const struct chart_key *group,
 	    const struct summary_prefetch *, struct summary *s,
 	    struct api_error *);
 /*
- * Every query group's summary rows at once (one statement, rows in no
- * order; grouped and put in order here, a hash table of the groups), for
+ * Every query group's summary rows at once (one statement, a row per
+ * group from query_summaries, in no order; a hash table of the groups), for
  * a read of every group: summary_sql_group() then takes a query group's
  * rows from it (prefetch NULL: it reads them itself).
  */

@@ -23,12 +23,13 @@ my $out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$t->superu
 is($?, 0, 'migrations re-run cleanly on a migrated database') or diag($out);
 is($out, "applied 001_tables.sql\napplied 002_indexes.sql\napplied 003_roles.sql\n"
     . "applied 004_read_indexes.sql\napplied 005_query_series.sql\n"
-    . "applied 006_query_charts.sql\n",
+    . "applied 006_query_charts.sql\napplied 007_query_summaries.sql\n",
     'each file is reported once, without notices');
 
 $out = `bash $top/script/benchingest-migrate.in -n -D $top/sql 2>&1`;
 is($out, "001_tables.sql\n002_indexes.sql\n003_roles.sql\n004_read_indexes.sql\n"
-    . "005_query_series.sql\n006_query_charts.sql\n", '-n lists in order');
+    . "005_query_series.sql\n006_query_charts.sql\n007_query_summaries.sql\n",
+    '-n lists in order');
 `bash $top/script/benchingest-migrate.in -D /nonexistent 2>&1`;
 is($? >> 8, 1, 'an empty sql dir is an error');
 `bash $top/script/benchingest-migrate.in -x 2>&1`;
@@ -100,8 +101,8 @@ like($plan, qr/Index Scan using query_measurements_chart_idx .*\n\s*Index Cond: 
     'the chart walk is one index probe on query_measurements_chart_idx') or diag($plan);
 
 # Each role's privileges, table by table: every table the migrations made
-# (commits and one per record kind), SELECT on the derived query_series and
-# query_charts, and nothing else.
+# (commits and one per record kind), SELECT on the derived query_series,
+# query_charts and query_summaries, and nothing else.
 sub grants {
 	return { map { ("$_->[0] $_->[1]" => $_->[2]) } @{ $dbh->selectall_arrayref(q{
 	    SELECT grantee, table_name, string_agg(privilege_type, ',' ORDER BY privilege_type)
@@ -113,7 +114,9 @@ cmp_ok(scalar @tables, '>=', 2, 'commits and the tables of the record kinds');
 is_deeply(grants(), { (map { ("bench_ingest $_" => 'INSERT,SELECT,UPDATE',
     "bench_read $_" => 'SELECT') } @tables),
     'bench_ingest query_series' => 'SELECT', 'bench_read query_series' => 'SELECT',
-    'bench_ingest query_charts' => 'SELECT', 'bench_read query_charts' => 'SELECT' },
+    'bench_ingest query_charts' => 'SELECT', 'bench_read query_charts' => 'SELECT',
+    'bench_ingest query_summaries' => 'SELECT',
+    'bench_read query_summaries' => 'SELECT' },
     'bench_ingest may SELECT, INSERT and UPDATE each table, bench_read SELECT, '
     . 'both SELECT query_series, no more');
 
@@ -171,7 +174,7 @@ is_deeply($dbh->selectall_arrayref(q{
     SELECT tgname, pg_get_triggerdef(t.oid) ~ ('AFTER [A-Za-z_, ]+ ON public.query_series '
 	|| '(REFERENCING .* )?FOR EACH STATEMENT EXECUTE FUNCTION query_charts_(track|rekey)[(][)]$')
     FROM pg_trigger t WHERE tgrelid = 'query_series'::regclass
-    AND NOT tgisinternal ORDER BY tgname}),
+    AND NOT tgisinternal AND tgname LIKE 'query\_charts\_%' ORDER BY tgname}),
     [map { [$_, 1] } qw(query_charts_delete query_charts_insert query_charts_rekey
 	query_charts_truncate)],
     'statement triggers on query_series keep query_charts');
@@ -190,6 +193,29 @@ is($dbh->selectrow_array(q{SELECT pg_get_indexdef('query_charts_key_idx'::regcla
     . q{COALESCE(scale_factor, ''::text) COLLATE "C", storage COLLATE "C", query_idx) }
     . q{INCLUDE (dataset_variant, scale_factor)},
     'one query_charts row per chart, NULL a value, in the read order');
+is_deeply($dbh->selectall_arrayref(q{
+    SELECT tgname, pg_get_triggerdef(t.oid) ~ ('AFTER [A-Z]+ ON public.query_series '
+	|| '(REFERENCING .* )?FOR EACH STATEMENT EXECUTE FUNCTION query_summaries_track[(][)]$')
+    FROM pg_trigger t WHERE tgrelid = 'query_series'::regclass
+    AND NOT tgisinternal AND tgname NOT LIKE 'query\_charts\_%' ORDER BY tgname}),
+    [map { [$_, 1] } qw(query_summaries_delete query_summaries_insert
+	query_summaries_truncate query_summaries_update)],
+    'statement triggers on query_series keep query_summaries, and no other');
+is_deeply($dbh->selectall_arrayref(q{
+    SELECT p.proname, p.prosecdef, p.proowner = c.relowner, p.proconfig::text
+    FROM pg_proc p, pg_class c
+    WHERE p.proname IN ('query_summaries_track', 'query_summaries_rebuild')
+    AND c.relname = 'query_summaries' ORDER BY 1}),
+    [['query_summaries_rebuild', 1, 1, '{"search_path=pg_catalog, public, pg_temp"}'],
+     ['query_summaries_track', 1, 1,
+	'{"search_path=pg_catalog, public, pg_temp",jit=off}']],
+    'its functions run as the owner of query_summaries, with a fixed search_path');
+is($dbh->selectrow_array(q{SELECT pg_get_indexdef('query_summaries_key_idx'::regclass)}),
+    q{CREATE UNIQUE INDEX query_summaries_key_idx ON public.query_summaries USING btree }
+    . q{(dataset COLLATE "C", ((dataset_variant IS NOT NULL)), }
+    . q{COALESCE(dataset_variant, ''::text) COLLATE "C", ((scale_factor IS NOT NULL)), }
+    . q{COALESCE(scale_factor, ''::text) COLLATE "C", storage COLLATE "C")},
+    'one query_summaries row per group, NULL a value');
 
 # What bench_ingest may do, as bench_ingest.
 my $ingest = DBI->connect('dbi:Pg:' . $t->ingest_conninfo, undef, undef,
@@ -212,6 +238,10 @@ for my $sql ('DELETE FROM commits', 'TRUNCATE commits', 'DROP TABLE commits',
     'SELECT query_series_track()', 'DELETE FROM query_charts',
     q{UPDATE query_charts SET series = 0}, 'SELECT query_charts_rebuild()',
     'DROP TRIGGER query_charts_insert ON query_series',
+    'DELETE FROM query_summaries', q{UPDATE query_summaries SET series = ''},
+    'SELECT query_summaries_rebuild()',
+    q{SELECT * FROM query_summaries_of('tpch', NULL, NULL, 'nvme')},
+    'DROP TRIGGER query_summaries_insert ON query_series',
     q{SELECT query_series_summary_sql('query_measurements')}) {
 	ok(!$ingest->do($sql), "bench_ingest cannot: $sql");
 	like($ingest->errstr // '', qr/permission denied|must be owner/, '... permission denied');
@@ -245,6 +275,9 @@ ok(!$read->do('DELETE FROM query_series'), 'bench_read cannot DELETE from it');
 ok(defined $read->selectrow_array('SELECT count(*) FROM query_charts'),
     'bench_read can SELECT query_charts');
 ok(!$read->do('DELETE FROM query_charts'), 'bench_read cannot DELETE from it');
+ok(defined $read->selectrow_array('SELECT count(*) FROM query_summaries'),
+    'bench_read can SELECT query_summaries');
+ok(!$read->do('DELETE FROM query_summaries'), 'bench_read cannot DELETE from it');
 
 # ---------------------------------------------------------------- upgrade
 #
@@ -254,7 +287,7 @@ ok(!$read->do('DELETE FROM query_charts'), 'bench_read cannot DELETE from it');
 # query_series from them.
 my $previous = $t->dir . "/previous-sql";
 mkdir $previous or die "mkdir: $!";
-copy($_, $previous) or die "copy $_: $!" for grep { !/00[56]_query_/ } glob "$top/sql/0*.sql";
+copy($_, $previous) or die "copy $_: $!" for grep { !/00[5-7]_query_/ } glob "$top/sql/0*.sql";
 my $o = do {
 	local $ENV{BENCHINGEST_TEST_SQLDIR} = $previous;
 	BenchTest->new(start => 0);
@@ -287,8 +320,9 @@ my $rows = $odbh->selectrow_array('SELECT count(*) FROM query_measurements');
 
 $out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$o->superuser_conninfo]}' 2>&1`;
 is($?, 0, 'the new migrations apply to the previous release\'s database') or diag($out);
-like($out, qr/applied 005_query_series\.sql\napplied 006_query_charts\.sql\n\z/,
-    '... 005 and 006 last');
+my $last = join '', map { "applied $_.sql\n" } qw(005_query_series
+    006_query_charts 007_query_summaries);
+like($out, qr/\Q$last\E\z/, '... 005, 006 and 007 last');
 is($odbh->selectrow_array('SELECT count(*) FROM query_series'), 72,
     'query_series has a row for each of its 72 series');
 is($odbh->selectrow_array('SELECT sum(row_count) FROM query_series'), $rows,
@@ -303,14 +337,20 @@ is($odbh->selectrow_array(q{SELECT count(*) FROM query_series WHERE dataset = 'u
 
 is($odbh->selectrow_array('SELECT count(*) FROM query_charts'), 36,
     'query_charts has a row for each of its 36 charts');
+is($odbh->selectrow_array('SELECT count(*) FROM query_summaries'), 8,
+    'query_summaries has a row for each of its 8 groups with positive values');
+is($odbh->selectrow_array(q{SELECT sum(unstamped) FROM query_summaries
+    WHERE dataset = 'unstamped'}), 24,
+    '... an unstamped series\' value left to the reader');
 
 my $versions = sub { join ';', map { $odbh->selectrow_array(qq{SELECT
     string_agg(xmin::text || ctid::text, ',' ORDER BY ctid) FROM $_}) }
-    qw(query_series query_charts) };
+    qw(query_series query_charts query_summaries) };
 my $before = $versions->();
 $out = `bash $top/script/benchingest-migrate.in -D $top/sql -d '@{[$o->superuser_conninfo]}' 2>&1`;
 is($?, 0, 'a re-run succeeds') or diag($out);
-is($versions->(), $before, '... and rewrites no row of a current query_series or query_charts');
+is($versions->(), $before,
+    '... and rewrites no row of a current query_series, query_charts or query_summaries');
 
 # Rows written with the triggers off (a restore, a replica) leave it
 # stale; a re-run repairs it.

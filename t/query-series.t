@@ -6,7 +6,9 @@
 # commit's timestamp; path-B INSERT, COPY, UPDATE, MERGE, DELETE and
 # TRUNCATE by roles without any right on query_series, followed by
 # revalidate; concurrent overlapping ingests beside a path-B job that zeroes
-# and deletes rows; and the realistic history of RealisticData.
+# and deletes rows; and the realistic history of RealisticData.  The same
+# for query_charts and query_summaries (sql/006, sql/007), with names of
+# any text and what query_summaries makes writers wait for.
 use strict;
 use warnings;
 use FindBin;
@@ -311,6 +313,103 @@ sub path_b_job {
 	}
 	return ($failed, $deadlocks);
 }
+
+# query_summaries (sql/007_query_summaries.sql): one text per group whose
+# names are any text, lengths in bytes; a series without a stamped
+# positive row left to the reader (its newest unstamped one by its
+# commit's timestamp).  /api/groups reads it; /api/group reads
+# query_series: both give each group the same summary.
+subtest 'query_summaries: names of any text, unstamped series' => sub {
+	my $insert = q{INSERT INTO query_measurements (measurement_id, commit_sha,
+	    dataset, dataset_variant, scale_factor, query_idx, storage, engine,
+	    format, value_ns, all_runtimes_ns, commit_timestamp)
+	    VALUES (?, ?, 'tpch', 'names', NULL, ?, 'nvme', ?, ?, ?, '{}', ?)};
+	$dbh->do(q{INSERT INTO commits (commit_sha, timestamp, tree_sha, url)
+	    VALUES ('names-old', '2026-03-01 00:00:00+00', 't', 'u'),
+		('names-new', '2026-03-02 00:00:00+00', 't', 'u')});
+	my $id = 950000;
+	for my $r ([1, 'a b', '1 2 -', 7, '2026-03-01 00:00:00+00'],
+	    [1, "\x{e9}:\x{fc}", '', 9, '2026-03-01 00:00:00+00'],
+	    [2, '- 3', "f\\\"'", 11, '2026-03-01 00:00:00+00'],
+	    [2, 'a b', '1 2 -', 0, '2026-03-01 00:00:00+00'],
+	    [3, 'u', 'v', 13, undef], [3, 'w', 'v', 5, undef]) {
+		$dbh->do($insert, undef, ++$id, 'names-old', @$r);
+	}
+	# The series u:v again, unstamped, at a newer commit.
+	$dbh->do($insert, undef, ++$id, 'names-new', 3, 'u', 'v', 17, undef);
+	is_deeply($dbh->selectrow_arrayref(q{SELECT series, unstamped FROM query_summaries
+	    WHERE dataset = 'tpch' AND dataset_variant = 'names'}),
+	    ["1 3 5 7 a b1 2 - 1 5 0 9 \x{e9}:\x{fc} 2 3 4 11 - 3f\\\"' 3 1 1 - uv 3 1 1 - wv", 2],
+	    'a group\'s entries: lengths in bytes, unstamped values left out');
+	is_current($dbh, 'query_summaries after INSERTs of such names');
+	my $version = sub { $dbh->selectrow_array(q{SELECT xmin::text || ctid::text
+	    FROM query_summaries WHERE dataset_variant = 'names'}) };
+	my $before = $version->();
+	$dbh->do(q{UPDATE query_measurements SET all_runtimes_ns = '{1}'
+	    WHERE dataset_variant = 'names'});
+	$dbh->do($insert, undef, ++$id, 'names-older', 1, 'a b', '1 2 -', 3,
+	    '2026-02-01 00:00:00+00');
+	is($version->(), $before, 'writes that change no newest positive value '
+	    . 'leave the group\'s row as it was');
+	is($t->revalidate->{status}, 200, 'revalidate');
+	my @groups = grep { $_->{summary} }
+	    @{ $t->request('GET', '/api/groups')->{json}{groups} };
+	my ($names) = grep { grep { $_->{name} eq 'w:v' } @{ $_->{summary}{rankings} } }
+	    @groups;
+	my %total = map { $_->{name} => $_->{totalRuntime} }
+	    @{ ($names // {})->{summary}{rankings} || [] };
+	is_deeply(\%total, { 'a b:1 2 -' => 7, "\x{e9}:\x{fc}:" => 9,
+	    "- 3:f\\\"'" => 11, 'u:v' => 17, 'w:v' => 5 },
+	    'its summary: the names as stored, u:v its newer unstamped value')
+	    or diag(explain($names));
+	# (/api/group answers 404 for some groups /api/groups lists, as
+	# main does: those with unstamped rows; they are left out here.)
+	my $compared = 0;
+	for my $g (@groups) {
+		my $one = $t->request('GET', "/api/group/$g->{slug}");
+		next if $one->{status} == 404;
+		$compared++;
+		is_deeply($one->{json}{summary}, $g->{summary},
+		    "/api/group/$g->{slug} has the summary /api/groups gives");
+	}
+	cmp_ok($compared, '>=', 4, "$compared groups compared");
+
+	$dbh->do(q{UPDATE query_measurements SET commit_timestamp = '2026-03-03 00:00:00+00'
+	    WHERE commit_sha = 'names-new'});
+	is_current($dbh, 'query_summaries after an UPDATE stamping an unstamped row');
+	$dbh->do(q{DELETE FROM query_measurements WHERE dataset_variant = 'names'
+	    AND query_idx = 1});
+	is_current($dbh, 'query_summaries after a DELETE of some series');
+	$dbh->do(q{DELETE FROM query_measurements WHERE dataset_variant = 'names'});
+	is($dbh->selectrow_array(q{SELECT count(*) FROM query_summaries
+	    WHERE dataset_variant = 'names'}), 0, 'a group left without series has no row');
+	$dbh->do(q{DELETE FROM commits WHERE commit_sha LIKE 'names-%'});
+};
+
+# What query_summaries costs writers: a writer of a group's entry waits for
+# the commit of another writer of an entry of the same group, even of
+# another series (and another chart); not of another group.
+subtest 'query_summaries: writers of one group wait for each other' => sub {
+	my $insert = q{INSERT INTO query_measurements (measurement_id, commit_sha,
+	    dataset, dataset_variant, scale_factor, query_idx, storage, engine,
+	    format, value_ns, all_runtimes_ns, commit_timestamp)
+	    VALUES (?, 'waits', 'tpch', ?, NULL, ?, 's3', ?, 'f', 5, '{}', now())};
+	my $w2 = $t->new_dbh($writer);
+	$w2->do(q{SET lock_timeout = '500ms'});
+	$w->begin_work;
+	$w->do($insert, undef, 960001, 'waits', 1, 'one');
+	ok(!eval { $w2->do($insert, undef, 960002, 'waits', 2, 'two'); 1 },
+	    'another series of the same group waits while the first is uncommitted');
+	like($@, qr/lock timeout/, '... for a lock');
+	ok(eval { $w2->do($insert, undef, 960003, 'other', 2, 'two'); 1 },
+	    'a series of another group does not wait') or diag($@);
+	$w->commit;
+	ok(eval { $w2->do($insert, undef, 960002, 'waits', 2, 'two'); 1 },
+	    'after the commit the second writer goes on') or diag($@);
+	is_current($dbh, 'query_summaries after both');
+	$w2->disconnect;
+	$p->do(q{DELETE FROM query_measurements WHERE commit_sha = 'waits'});
+};
 
 subtest 'the realistic history' => sub {
 	my $r = BenchTest->new;
