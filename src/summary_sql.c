@@ -569,12 +569,12 @@ prefetch_index(struct summary_prefetch *pre, struct api_error *err)
 	for (r = 0; r < (int)n; r++) {
 		row_key(pre->res, r, key);
 		slot = prefetch_slot(pre, key);
-		if (pre->slots[slot] != 0)
-			continue;	/* cannot be: the key is unique */
 		g = &pre->groups[pre->ngroups];
 		g->key_row = r;
 		g->first = nrows;
-		if (parse_group(pre, r, &nrows, &cap, &names, &oom) == -1) {
+		/* A second row of one group is as malformed as a bad text. */
+		if (pre->slots[slot] != 0 ||
+		    parse_group(pre, r, &nrows, &cap, &names, &oom) == -1) {
 			if (oom)
 				return api_error_oom(err);
 			api_error_set(err, 500, "internal",
